@@ -1,0 +1,206 @@
+package io.poolpair.model.event;
+
+import io.poolpair.model.time.Time;
+
+import java.util.List;
+
+/**
+ * Everything the emulator reports. One sealed hierarchy; the JSON-lines schema (docs/events.md)
+ * uses {@link #type()} as the discriminator. Every event carries wall and emulated time and where
+ * it happened.
+ */
+public sealed interface FailoverEvent {
+
+    /** Schema version of the event log; bump on incompatible change. */
+    int SCHEMA_VERSION = 1;
+
+    Time time();
+
+    Where where();
+
+    /** kebab-case event type, e.g. "server-down". */
+    String type();
+
+    /** One readable sentence for the console timeline. */
+    String describe();
+
+    /** Severity for the timeline: INFO, WARN (degraded) or ERROR (service lost). */
+    default Level level() { return Level.INFO; }
+
+    enum Level { INFO, WARN, ERROR }
+
+    // ----- servers -----
+
+    /** A server missed heartbeats and is suspected. */
+    record ServerSuspected(Time time, Where where, int missedHeartbeats) implements FailoverEvent {
+        public String type() { return "server-suspected"; }
+        public String describe() { return where.server() + " suspected: missed " + missedHeartbeats + " heartbeats"; }
+        public Level level() { return Level.WARN; }
+    }
+
+    /** A server is declared down; {@code detectedBy} is "heartbeat", "terminated", "drain" or "membership". */
+    record ServerDown(Time time, Where where, String detectedBy) implements FailoverEvent {
+        public String type() { return "server-down"; }
+        public String describe() { return where.server() + " is DOWN (detected by " + detectedBy + ")"; }
+        public Level level() { return Level.ERROR; }
+    }
+
+    /** A server is up (heartbeating) again, or for the first time. */
+    record ServerUp(Time time, Where where) implements FailoverEvent {
+        public String type() { return "server-up"; }
+        public String describe() { return where.server() + " is UP"; }
+    }
+
+    /** A fault was injected into a server (kill, hang, restart) or healed. */
+    record FaultInjected(Time time, Where where, String fault) implements FailoverEvent {
+        public String type() { return "fault-injected"; }
+        public String describe() { return "fault injected: " + fault + " " + (where.server() != null ? where.server() : where.pool()); }
+        public Level level() { return Level.WARN; }
+    }
+
+    record FaultHealed(Time time, Where where, String fault) implements FailoverEvent {
+        public String type() { return "fault-healed"; }
+        public String describe() { return "fault healed: " + fault + " " + (where.server() != null ? where.server() : where.pool()); }
+    }
+
+    // ----- Front End routing groups -----
+
+    /** A routing group's primary moved (promotion after a loss, drain, rebalance or recovery). */
+    record PrimaryMoved(Time time, Where where, String fromServer, String toServer, long epoch, String reason,
+                        int users) implements FailoverEvent {
+        public String type() { return "primary-moved"; }
+        public String describe() {
+            return "routing group " + where.routingGroup() + " primary " + (fromServer == null ? "-" : fromServer)
+                    + " -> " + toServer + " (epoch " + epoch + ", " + reason + ", " + users + " users)";
+        }
+    }
+
+    /** A lost replica of a routing group was rebuilt on another server. */
+    record ReplicaRebuilt(Time time, Where where, String onServer, int replicas) implements FailoverEvent {
+        public String type() { return "replica-rebuilt"; }
+        public String describe() {
+            return "routing group " + where.routingGroup() + " replica rebuilt on " + onServer + " (" + replicas + " replicas)";
+        }
+    }
+
+    /** A routing group is left with too few replicas: routing-group quorum loss. */
+    record RoutingGroupQuorumLost(Time time, Where where, int liveReplicas, int users, String service)
+            implements FailoverEvent {
+        public String type() { return "routing-group-quorum-lost"; }
+        public String describe() {
+            return "routing group " + where.routingGroup() + " in QUORUM LOSS (" + liveReplicas + " replica left, "
+                    + users + " users, service: " + service + ")";
+        }
+        public Level level() { return Level.ERROR; }
+    }
+
+    /** A routing group has no replica left; it waits for recovery from the back end. */
+    record RoutingGroupLost(Time time, Where where, int users) implements FailoverEvent {
+        public String type() { return "routing-group-lost"; }
+        public String describe() {
+            return "routing group " + where.routingGroup() + " LOST: no replica left, " + users + " users without service";
+        }
+        public Level level() { return Level.ERROR; }
+    }
+
+    /** A routing group regained quorum ({@code how}: "replica-returned", "rebuilt", "quorum-loss-recovery"). */
+    record RoutingGroupRecovered(Time time, Where where, String how, int liveReplicas) implements FailoverEvent {
+        public String type() { return "routing-group-recovered"; }
+        public String describe() {
+            return "routing group " + where.routingGroup() + " recovered (" + how + ", " + liveReplicas + " replicas)";
+        }
+    }
+
+    // ----- pools -----
+
+    /** Pool-level quorum lost: the surviving Front Ends stop all services. */
+    record PoolQuorumLost(Time time, Where where, int running, int needed, String rule, List<String> stopped)
+            implements FailoverEvent {
+        public PoolQuorumLost { stopped = List.copyOf(stopped); }
+        public String type() { return "pool-quorum-lost"; }
+        public String describe() {
+            return "pool " + where.pool() + " LOST QUORUM: " + running + " running, rule " + rule
+                    + "; survivors stop all services " + stopped;
+        }
+        public Level level() { return Level.ERROR; }
+    }
+
+    /** Pool quorum regained: the pool serves again ({@code how}: "first-start", "restart", "quorum-loss-recovery", "service-reset"). */
+    record PoolQuorumRegained(Time time, Where where, int running, String how) implements FailoverEvent {
+        public String type() { return "pool-quorum-regained"; }
+        public String describe() { return "pool " + where.pool() + " is RUNNING (" + how + ", " + running + " servers)"; }
+    }
+
+    /** A starting pool is stuck: enough servers for quorum but not for a start (Table B), or a bad restart order. */
+    record PoolStartBlocked(Time time, Where where, int running, int neededToStart, String reason)
+            implements FailoverEvent {
+        public String type() { return "pool-start-blocked"; }
+        public String describe() {
+            return "pool " + where.pool() + " stuck STARTING: " + reason + " (" + running + " running, "
+                    + neededToStart + " needed); QuorumLossRecovery lets it proceed";
+        }
+        public Level level() { return Level.WARN; }
+    }
+
+    // ----- load -----
+
+    /** Load moved between servers of a pool after a change. {@code load} maps server to its load. */
+    record LoadRedistributed(Time time, Where where, String unit, java.util.Map<String, Integer> load, String reason)
+            implements FailoverEvent {
+        public LoadRedistributed { load = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(load)); }
+        public String type() { return "load-redistributed"; }
+        public String describe() { return "pool " + where.pool() + " " + unit + " per server now " + load + " (" + reason + ")"; }
+    }
+
+    /** A server carries more than its guideline. */
+    record CapacityExceeded(Time time, Where where, String unit, int load, int guideline) implements FailoverEvent {
+        public String type() { return "capacity-exceeded"; }
+        public String describe() {
+            return (where.server() != null ? where.server() : "pool " + where.pool()) + " over capacity: " + load + " " + unit
+                    + " > guideline " + guideline;
+        }
+        public Level level() { return Level.WARN; }
+    }
+
+    /** Sessions or calls that could not be kept: calls on a dying Mediation server, sessions with no server left. */
+    record ServiceDropped(Time time, Where where, String unit, int count, String reason) implements FailoverEvent {
+        public String type() { return "service-dropped"; }
+        public String describe() { return count + " " + unit + " dropped in " + where.pool() + ": " + reason; }
+        public Level level() { return Level.ERROR; }
+    }
+
+    // ----- admin verbs -----
+
+    record AdminVerbStarted(Time time, Where where, String verb, String arguments) implements FailoverEvent {
+        public String type() { return "admin-verb-started"; }
+        public String describe() { return "admin: " + verb + " " + arguments + " started"; }
+    }
+
+    record AdminVerbFinished(Time time, Where where, String verb, String outcome) implements FailoverEvent {
+        public String type() { return "admin-verb-finished"; }
+        public String describe() { return "admin: " + verb + " finished: " + outcome; }
+    }
+
+    record AdminVerbRefused(Time time, Where where, String verb, String reason) implements FailoverEvent {
+        public String type() { return "admin-verb-refused"; }
+        public String describe() { return "admin: " + verb + " REFUSED: " + reason; }
+        public Level level() { return Level.WARN; }
+    }
+
+    /** Data that an admin verb or a fault could not keep (e.g. unflushed writes at QuorumLossRecovery). */
+    record DataLost(Time time, Where where, long writes, long windowFromEmulatedMs, long windowToEmulatedMs, String reason)
+            implements FailoverEvent {
+        public String type() { return "data-lost"; }
+        public String describe() {
+            return writes + " writes lost in " + (where.routingGroup() != null ? "routing group " + where.routingGroup() : where.pool())
+                    + " (" + reason + ")";
+        }
+        public Level level() { return Level.ERROR; }
+    }
+
+    /** Free-form run marker (scenario step, run start/end). */
+    record RunMarker(Time time, Where where, String marker, String detail) implements FailoverEvent {
+        public String type() { return "run-marker"; }
+        public String describe() { return marker + (detail == null || detail.isEmpty() ? "" : ": " + detail); }
+    }
+}
