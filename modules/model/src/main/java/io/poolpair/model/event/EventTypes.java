@@ -1,0 +1,15 @@
+package io.poolpair.model.event;
+
+import java.util.List;
+
+/** The event type names of {@link FailoverEvent}, for validating scenario awaits and filters. */
+public final class EventTypes {
+    private EventTypes() {}
+
+    public static final List<String> ALL = List.of(
+            "server-suspected", "server-down", "server-up", "fault-injected", "fault-healed",
+            "primary-moved", "replica-rebuilt", "routing-group-quorum-lost", "routing-group-lost",
+            "routing-group-recovered", "pool-quorum-lost", "pool-quorum-regained", "pool-start-blocked",
+            "load-redistributed", "capacity-exceeded", "service-dropped",
+            "admin-verb-started", "admin-verb-finished", "admin-verb-refused", "data-lost", "run-marker");
+}

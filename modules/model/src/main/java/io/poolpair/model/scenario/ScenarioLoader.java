@@ -1,0 +1,274 @@
+package io.poolpair.model.scenario;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigList;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigSyntax;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import io.poolpair.model.event.EventTypes;
+import io.poolpair.model.topology.InvalidInputException;
+import io.poolpair.model.topology.Origin;
+import io.poolpair.model.topology.PoolSpec;
+import io.poolpair.model.topology.Problem;
+import io.poolpair.model.topology.Role;
+import io.poolpair.model.topology.Topology;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Reads scenario files (HOCON, docs/scenarios.md) and checks them against a topology. */
+public final class ScenarioLoader {
+
+    private static final Set<String> ACTIONS = Set.of("note", "wait", "kill", "hang", "restart", "kill-pool",
+            "hang-pool", "restart-pool", "heal", "heal-pool", "heal-all", "admin", "await");
+    private static final Set<String> MODIFIERS = Set.of("pool", "server", "force", "within");
+    private static final Set<String> TOP = Set.of("format-version", "name", "description", "time-scale", "steps");
+
+    private ScenarioLoader() {}
+
+    public static Scenario load(Path file) {
+        try {
+            return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+        } catch (IOException e) {
+            throw new InvalidInputException(Problem.error(new Origin(file.toString(), 0), "file",
+                    "cannot read: " + e.getMessage()));
+        }
+    }
+
+    public static Scenario loadResource(String resource, String displayName) {
+        try (InputStream in = ScenarioLoader.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) throw new IllegalStateException("missing resource " + resource);
+            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), displayName);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static Scenario parse(String text, String file) {
+        Config c;
+        try {
+            c = ConfigFactory.parseString(text, ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF)
+                    .setOriginDescription(file)).resolve();
+        } catch (ConfigException e) {
+            int line = e.origin() != null ? Math.max(0, e.origin().lineNumber()) : 0;
+            String m = e.getMessage() == null ? "syntax error" : e.getMessage().replace('\n', ' ');
+            int i = m.indexOf(": ");
+            if (i >= 0 && m.startsWith(file)) m = m.substring(i + 2);
+            throw new InvalidInputException(Problem.error(new Origin(file, line), "syntax", m));
+        }
+        List<Problem> problems = new ArrayList<>();
+        for (String k : c.root().keySet()) {
+            if (!TOP.contains(k)) problems.add(Problem.error(origin(file, c.root().get(k)), k, "unknown field '" + k
+                    + "' (expected one of " + String.join(", ", TOP) + ")"));
+        }
+        if (c.hasPath("format-version") && c.getValue("format-version").unwrapped() instanceof Number n
+                && n.intValue() != 1) {
+            problems.add(Problem.error(origin(file, c.getValue("format-version")), "format-version",
+                    "unsupported format-version " + n + " (this Poolpair reads 1)"));
+        }
+        String name = c.hasPath("name") ? c.getString("name") : stem(file);
+        String description = c.hasPath("description") ? c.getString("description") : "";
+        Double timeScale = null;
+        if (c.hasPath("time-scale")) {
+            try {
+                timeScale = c.getDouble("time-scale");
+                if (timeScale <= 0) problems.add(Problem.error(origin(file, c.getValue("time-scale")), "time-scale", "must be > 0"));
+            } catch (ConfigException e) {
+                problems.add(Problem.error(origin(file, c.getValue("time-scale")), "time-scale", "must be a number"));
+            }
+        }
+        List<Step> steps = new ArrayList<>();
+        if (!c.hasPath("steps")) {
+            problems.add(Problem.error(new Origin(file, 1), "steps", "missing: a scenario needs a list of steps"));
+        } else if (c.getValue("steps").valueType() != ConfigValueType.LIST) {
+            problems.add(Problem.error(origin(file, c.getValue("steps")), "steps", "must be a list of step objects"));
+        } else {
+            ConfigList list = c.getList("steps");
+            for (int i = 0; i < list.size(); i++) {
+                ConfigValue v = list.get(i);
+                String field = "steps[" + i + "]";
+                if (v.valueType() != ConfigValueType.OBJECT) {
+                    problems.add(Problem.error(origin(file, v), field, "must be an object such as { kill = \"a-fe1\" }"));
+                    continue;
+                }
+                Step s = step((ConfigObject) v, file, field, problems);
+                if (s != null) steps.add(s);
+            }
+        }
+        if (!problems.isEmpty()) throw new InvalidInputException(problems);
+        return new Scenario(name, description, timeScale, steps, file);
+    }
+
+    private static Step step(ConfigObject o, String file, String field, List<Problem> problems) {
+        Origin at = origin(file, o);
+        String action = null;
+        for (String k : o.keySet()) {
+            if (ACTIONS.contains(k)) {
+                if (action != null) {
+                    problems.add(Problem.error(origin(file, o.get(k)), field + "." + k, "a step has one action; found '"
+                            + action + "' and '" + k + "'"));
+                    return null;
+                }
+                action = k;
+            } else if (!MODIFIERS.contains(k)) {
+                problems.add(Problem.error(origin(file, o.get(k)), field + "." + k, "unknown field '" + k
+                        + "' (actions: " + String.join(", ", new java.util.TreeSet<>(ACTIONS)) + ")"));
+                return null;
+            }
+        }
+        if (action == null) {
+            problems.add(Problem.error(at, field, "no action (one of " + String.join(", ", new java.util.TreeSet<>(ACTIONS)) + ")"));
+            return null;
+        }
+        ConfigValue v = o.get(action);
+        Origin vo = origin(file, v);
+        String f = field + "." + action;
+        try {
+            switch (action) {
+                case "note":
+                    return new Step.Note(str(v), vo);
+                case "wait":
+                    return new Step.Wait(duration(v, f, vo, problems), vo);
+                case "kill", "hang", "restart":
+                    return new Step.Fault(FaultKind.parse(action), str(v), false, vo);
+                case "kill-pool", "hang-pool", "restart-pool":
+                    return new Step.Fault(FaultKind.parse(action.substring(0, action.indexOf('-'))), str(v), true, vo);
+                case "heal":
+                    return new Step.Heal(str(v), false, vo);
+                case "heal-pool":
+                    return new Step.Heal(str(v), true, vo);
+                case "heal-all":
+                    return new Step.HealAll(vo);
+                case "admin": {
+                    AdminVerb verb = AdminVerb.parse(str(v));
+                    if (verb == null) {
+                        problems.add(Problem.error(vo, f, "unknown admin verb '" + str(v) + "' (one of " + AdminVerb.allowed() + ")"));
+                        return null;
+                    }
+                    Map<String, String> args = new LinkedHashMap<>();
+                    for (String k : List.of("pool", "server", "force")) {
+                        if (o.containsKey(k)) args.put(k, str(o.get(k)));
+                    }
+                    if (!args.containsKey(verb.target())) {
+                        problems.add(Problem.error(vo, field + "." + verb.target(), "admin verb " + verb.label()
+                                + " needs a " + verb.target()));
+                        return null;
+                    }
+                    return new Step.Admin(verb, args, vo);
+                }
+                case "await": {
+                    String type = str(v);
+                    if (!EventTypes.ALL.contains(type)) {
+                        problems.add(Problem.error(vo, f, "unknown event type '" + type + "' (see docs/events.md)"));
+                        return null;
+                    }
+                    long within = 60_000;
+                    if (o.containsKey("within")) within = duration(o.get("within"), field + ".within", origin(file, o.get("within")), problems);
+                    return new Step.Await(type, o.containsKey("pool") ? str(o.get("pool")) : null,
+                            o.containsKey("server") ? str(o.get("server")) : null, within, vo);
+                }
+                default:
+                    return null;
+            }
+        } catch (ConfigException e) {
+            problems.add(Problem.error(vo, f, "must be a string"));
+            return null;
+        }
+    }
+
+    private static String str(ConfigValue v) {
+        Object u = v.unwrapped();
+        if (u instanceof String || u instanceof Number || u instanceof Boolean) return String.valueOf(u);
+        throw new ConfigException.WrongType(v.origin(), "value", "string", v.valueType().name());
+    }
+
+    private static long duration(ConfigValue v, String field, Origin o, List<Problem> problems) {
+        try {
+            Duration d = ConfigFactory.empty().withValue("d", v).getDuration("d");
+            if (d.isNegative()) {
+                problems.add(Problem.error(o, field, "must not be negative"));
+                return 0;
+            }
+            return d.toMillis();
+        } catch (ConfigException e) {
+            problems.add(Problem.error(o, field, "not a duration: '" + v.unwrapped() + "' (write e.g. 10s, 2m, 500ms)"));
+            return 0;
+        }
+    }
+
+    private static Origin origin(String file, ConfigValue v) {
+        return new Origin(file, v.origin() == null ? 0 : Math.max(0, v.origin().lineNumber()));
+    }
+
+    private static String stem(String file) {
+        String n = Path.of(file).getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        return dot > 0 ? n.substring(0, dot) : n;
+    }
+
+    /** Checks every server, pool and admin target named by the scenario against the topology. */
+    public static List<Problem> validate(Scenario s, Topology t) {
+        List<Problem> p = new ArrayList<>();
+        for (int i = 0; i < s.steps().size(); i++) {
+            Step step = s.steps().get(i);
+            String field = "steps[" + i + "]";
+            if (step instanceof Step.Fault f) {
+                checkTarget(t, f.target(), f.pool(), f.origin(), field, p);
+            } else if (step instanceof Step.Heal h) {
+                checkTarget(t, h.target(), h.pool(), h.origin(), field, p);
+            } else if (step instanceof Step.Admin a) {
+                {
+                    String pool = a.args().get("pool");
+                    String server = a.args().get("server");
+                    if (pool != null) {
+                        var ps = t.pool(pool);
+                        if (ps.isEmpty()) p.add(Problem.error(a.origin(), field + ".pool", "no pool named '" + pool + "' in " + t.file()));
+                        else if (ps.get().role() != Role.FRONT_END) p.add(Problem.error(a.origin(), field + ".pool",
+                                a.verb().label() + " acts on Front End pools; '" + pool + "' is " + ps.get().role().label()));
+                    }
+                    if (server != null) {
+                        var ps = t.poolOfServer(server);
+                        if (ps.isEmpty()) p.add(Problem.error(a.origin(), field + ".server", "no server named '" + server + "' in " + t.file()));
+                        else if (ps.get().role() != Role.FRONT_END) p.add(Problem.error(a.origin(), field + ".server",
+                                a.verb().label() + " acts on Front End servers; '" + server + "' is in " + ps.get().role().label() + " pool " + ps.get().name()));
+                    }
+                }
+            } else if (step instanceof Step.Await w) {
+                {
+                    if (w.pool() != null && t.pool(w.pool()).isEmpty()) {
+                        p.add(Problem.error(w.origin(), field + ".pool", "no pool named '" + w.pool() + "' in " + t.file()));
+                    }
+                    if (w.server() != null && t.poolOfServer(w.server()).isEmpty()) {
+                        p.add(Problem.error(w.origin(), field + ".server", "no server named '" + w.server() + "' in " + t.file()));
+                    }
+                }
+            }
+        }
+        return p;
+    }
+
+    private static void checkTarget(Topology t, String target, boolean pool, Origin o, String field, List<Problem> p) {
+        if (pool) {
+            if (t.pool(target).isEmpty()) p.add(Problem.error(o, field, "no pool named '" + target + "' in " + t.file()));
+        } else if (t.poolOfServer(target).isEmpty()) {
+            String hint = t.pool(target).isPresent() ? " ('" + target + "' is a pool: use the -pool form of the step)" : "";
+            p.add(Problem.error(o, field, "no server named '" + target + "' in " + t.file() + hint));
+        }
+    }
+
+    /** Unused helper kept private: pools by role. */
+    static List<PoolSpec> frontEnds(Topology t) { return t.poolsOf(Role.FRONT_END); }
+}

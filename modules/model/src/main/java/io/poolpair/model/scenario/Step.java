@@ -1,0 +1,36 @@
+package io.poolpair.model.scenario;
+
+import io.poolpair.model.topology.Origin;
+
+import java.util.Map;
+
+/** One step of a scenario timeline. */
+public sealed interface Step {
+
+    Origin origin();
+
+    /** Prints a marker in the timeline. */
+    record Note(String text, Origin origin) implements Step {}
+
+    /** Waits this long (emulated). */
+    record Wait(long emulatedMs, Origin origin) implements Step {}
+
+    /** Injects a fault into a server, or into every server of a pool when {@code pool} is true. */
+    record Fault(FaultKind kind, String target, boolean pool, Origin origin) implements Step {}
+
+    /** Heals a server (or every server of a pool): a killed server starts again, a hung one resumes. */
+    record Heal(String target, boolean pool, Origin origin) implements Step {}
+
+    /** Heals every injected fault. */
+    record HealAll(Origin origin) implements Step {}
+
+    /** Runs an admin verb. {@code args} holds "pool" or "server" and options such as "force". */
+    record Admin(AdminVerb verb, Map<String, String> args, Origin origin) implements Step {
+        public Admin {
+            args = Map.copyOf(args);
+        }
+    }
+
+    /** Waits until an event of this type (optionally for this pool/server) is seen, at most {@code withinMs} emulated. */
+    record Await(String eventType, String pool, String server, long withinMs, Origin origin) implements Step {}
+}

@@ -1,0 +1,173 @@
+package io.poolpair.model.settings;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import io.poolpair.model.frontend.FrontEndSettings;
+import io.poolpair.model.frontend.FrontEndSettings.QuorumLossService;
+import io.poolpair.model.quorum.QuorumSettings;
+import io.poolpair.model.topology.InvalidInputException;
+import io.poolpair.model.topology.Origin;
+import io.poolpair.model.topology.Problem;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The emulator's settings (the {@code poolpair} section of reference.conf, overridable by a topology's
+ * {@code settings} section and the CLI). Durations named "emulated" are in emulated time, compressed by
+ * {@link #timeScale()}; "wall" durations are real time.
+ *
+ * @param timeScale                   emulated seconds per wall second (10 = ten times faster than life)
+ * @param heartbeatIntervalMs         emulated: servers heartbeat to their pool supervisor this often
+ * @param suspectAfterMissed          heartbeats missed before a server is suspected
+ * @param downAfterMissed             heartbeats missed before a server is declared down
+ * @param registrarFailureDetectionMs emulated: Registrar failure-detection timer (120 s, [S24])
+ * @param registrarFailbackDetectionMs emulated: Registrar failback-detection timer (240 s, [S24])
+ * @param backendFlushIntervalMs      emulated: how often Front Ends lazily write to the back end (unconfirmed)
+ * @param frontEnd                    Front End pool rules (rebuild delay, quorum-loss service, tables)
+ * @param minWallHeartbeatMs          wall: the smallest heartbeat interval the emulator accepts after scaling
+ */
+public record EmulatorSettings(
+        double timeScale,
+        long heartbeatIntervalMs,
+        int suspectAfterMissed,
+        int downAfterMissed,
+        long registrarFailureDetectionMs,
+        long registrarFailbackDetectionMs,
+        long backendFlushIntervalMs,
+        FrontEndSettings frontEnd,
+        long minWallHeartbeatMs) {
+
+    /** Reads the {@code poolpair} section. Bad values become problems naming the key. */
+    public static EmulatorSettings fromConfig(Config root) {
+        Config c = root.getConfig("poolpair");
+        List<Problem> problems = new ArrayList<>();
+        double timeScale = get(problems, c, "time-scale", () -> c.getDouble("time-scale"), 10.0);
+        long hb = get(problems, c, "heartbeat-interval", () -> c.getDuration("heartbeat-interval", TimeUnit.MILLISECONDS), 1000L);
+        int suspect = get(problems, c, "suspect-after-missed", () -> c.getInt("suspect-after-missed"), 2);
+        int down = get(problems, c, "down-after-missed", () -> c.getInt("down-after-missed"), 3);
+        long reg = get(problems, c, "registrar-failure-detection", () -> c.getDuration("registrar-failure-detection", TimeUnit.MILLISECONDS), 120_000L);
+        long regBack = get(problems, c, "registrar-failback-detection", () -> c.getDuration("registrar-failback-detection", TimeUnit.MILLISECONDS), 240_000L);
+        long flush = get(problems, c, "backend-flush-interval", () -> c.getDuration("backend-flush-interval", TimeUnit.MILLISECONDS), 60_000L);
+        long rebuild = get(problems, c, "front-end.replica-rebuild-delay", () -> c.getDuration("front-end.replica-rebuild-delay", TimeUnit.MILLISECONDS), 60_000L);
+        int qlAt = get(problems, c, "front-end.quorum-loss-at-live-replicas", () -> c.getInt("front-end.quorum-loss-at-live-replicas"), 1);
+        String qlServiceText = get(problems, c, "front-end.quorum-loss-service", () -> c.getString("front-end.quorum-loss-service"), "read-only");
+        QuorumLossService qlService = QuorumLossService.parse(qlServiceText);
+        if (qlService == null) {
+            problems.add(problem(c, "front-end.quorum-loss-service", "'" + qlServiceText + "' is not one of read-only, none, full"));
+            qlService = QuorumLossService.READ_ONLY;
+        }
+        int guideline = get(problems, c, "front-end.users-per-server-guideline", () -> c.getInt("front-end.users-per-server-guideline"), 6_660);
+        boolean twelve = get(problems, c, "quorum.twelve-front-ends-2019-first-twelve", () -> c.getBoolean("quorum.twelve-front-ends-2019-first-twelve"), true);
+        Map<Integer, Integer> overrides = new HashMap<>(QuorumSettings.DEFAULT.startOverrides());
+        if (c.hasPath("quorum.start-overrides")) {
+            Config o = c.getConfig("quorum.start-overrides");
+            for (String k : o.root().keySet()) {
+                try {
+                    overrides.put(Integer.parseInt(k), o.getInt(k));
+                } catch (RuntimeException e) {
+                    problems.add(problem(c, "quorum.start-overrides." + k, "must map a pool size to a server count"));
+                }
+            }
+        }
+        long minWall = get(problems, c, "min-wall-heartbeat", () -> c.getDuration("min-wall-heartbeat", TimeUnit.MILLISECONDS), 5L);
+        if (!problems.isEmpty()) throw new InvalidInputException(problems);
+        FrontEndSettings fe = new FrontEndSettings(3, qlAt, qlService, rebuild, guideline, new QuorumSettings(twelve, overrides));
+        return new EmulatorSettings(timeScale, hb, suspect, down, reg, regBack, flush, fe, minWall);
+    }
+
+    private interface Getter<T> { T get(); }
+
+    private static <T> T get(List<Problem> problems, Config c, String key, Getter<T> g, T fallback) {
+        try {
+            return g.get();
+        } catch (ConfigException e) {
+            problems.add(problem(c, key, oneLine(e.getMessage())));
+            return fallback;
+        }
+    }
+
+    private static Problem problem(Config c, String key, String message) {
+        int line = 0;
+        String file = "settings";
+        try {
+            if (c.hasPath(key)) {
+                var o = c.getValue(key).origin();
+                line = Math.max(0, o.lineNumber());
+                if (o.filename() != null) file = o.filename();
+                else if (o.resource() != null) file = o.resource();
+                else if (o.description() != null) file = o.description();
+            }
+        } catch (ConfigException ignored) {
+            // keep defaults
+        }
+        return Problem.error(new Origin(file, line), "poolpair." + key, message);
+    }
+
+    private static String oneLine(String s) {
+        if (s == null) return "invalid value";
+        int colon = s.lastIndexOf(": ");
+        String m = colon >= 0 ? s.substring(colon + 2) : s;
+        return m.replace('\n', ' ');
+    }
+
+    /** Emulated heartbeat interval converted to wall milliseconds. */
+    public long wallHeartbeatMs() { return toWallMs(heartbeatIntervalMs); }
+
+    public long toWallMs(long emulatedMs) { return Math.max(1, Math.round(emulatedMs / timeScale)); }
+
+    /** Emulated time from a server's last heartbeat to its down verdict. */
+    public long failureDetectionMs() { return heartbeatIntervalMs * downAfterMissed; }
+
+    public EmulatorSettings withTimeScale(double scale) {
+        return new EmulatorSettings(scale, heartbeatIntervalMs, suspectAfterMissed, downAfterMissed,
+                registrarFailureDetectionMs, registrarFailbackDetectionMs, backendFlushIntervalMs, frontEnd, minWallHeartbeatMs);
+    }
+
+    public EmulatorSettings withFrontEnd(FrontEndSettings fe) {
+        return new EmulatorSettings(timeScale, heartbeatIntervalMs, suspectAfterMissed, downAfterMissed,
+                registrarFailureDetectionMs, registrarFailbackDetectionMs, backendFlushIntervalMs, fe, minWallHeartbeatMs);
+    }
+
+    /**
+     * Checks that the timers, once scaled, keep SfB's order: in-pool failure detection well before the
+     * Registrar failure-detection timer (at most a quarter of it), the Registrar failover timer before its
+     * failback timer, a replica rebuild after detection, and a wall heartbeat the actor system can keep.
+     */
+    public List<Problem> checkTimerOrder() {
+        List<Problem> p = new ArrayList<>();
+        Origin o = new Origin("settings", 0);
+        if (timeScale <= 0) p.add(Problem.error(o, "poolpair.time-scale", "must be > 0, got " + timeScale));
+        if (suspectAfterMissed < 1 || downAfterMissed <= suspectAfterMissed) {
+            p.add(Problem.error(o, "poolpair.down-after-missed", "need 1 <= suspect-after-missed (" + suspectAfterMissed
+                    + ") < down-after-missed (" + downAfterMissed + ")"));
+        }
+        if (failureDetectionMs() * 4 > registrarFailureDetectionMs) {
+            p.add(Problem.error(o, "poolpair.heartbeat-interval", "in-pool failure detection (" + failureDetectionMs()
+                    + " ms emulated) must stay well before the Registrar failure-detection timer ("
+                    + registrarFailureDetectionMs + " ms): at most a quarter of it"));
+        }
+        if (registrarFailureDetectionMs >= registrarFailbackDetectionMs) {
+            p.add(Problem.error(o, "poolpair.registrar-failback-detection", "failback detection ("
+                    + registrarFailbackDetectionMs + " ms) must be longer than failure detection ("
+                    + registrarFailureDetectionMs + " ms)"));
+        }
+        if (registrarFailureDetectionMs < 30_000 || registrarFailureDetectionMs > 86_400_000L) {
+            p.add(Problem.error(o, "poolpair.registrar-failure-detection", "must be 30 s to 24 h ([P18]), got "
+                    + registrarFailureDetectionMs + " ms"));
+        }
+        if (frontEnd.replicaRebuildDelayMs() < failureDetectionMs()) {
+            p.add(Problem.error(o, "poolpair.front-end.replica-rebuild-delay", "a replica cannot be rebuilt ("
+                    + frontEnd.replicaRebuildDelayMs() + " ms) before its loss is detected (" + failureDetectionMs() + " ms)"));
+        }
+        if (timeScale > 0 && wallHeartbeatMs() < minWallHeartbeatMs) {
+            p.add(Problem.error(o, "poolpair.time-scale", "time-scale " + timeScale + " makes the heartbeat "
+                    + wallHeartbeatMs() + " ms of wall time, below the " + minWallHeartbeatMs
+                    + " ms the emulator can keep; lower time-scale or raise heartbeat-interval"));
+        }
+        return p;
+    }
+}
