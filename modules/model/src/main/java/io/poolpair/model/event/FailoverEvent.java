@@ -111,6 +111,18 @@ public sealed interface FailoverEvent {
         }
     }
 
+    /** A server that believed itself primary (e.g. frozen, then resumed) was refused and stepped down. */
+    record PrimarySteppedDown(Time time, Where where, long staleEpoch, long currentEpoch, String currentPrimary)
+            implements FailoverEvent {
+        public String type() { return "primary-stepped-down"; }
+        public String describe() {
+            return where.server() + " stepped down as primary of routing group " + where.routingGroup() + ": epoch "
+                    + staleEpoch + " is stale, " + (currentPrimary == null ? "no primary" : currentPrimary)
+                    + " holds epoch " + currentEpoch;
+        }
+        public Level level() { return Level.WARN; }
+    }
+
     // ----- pools -----
 
     /** Pool-level quorum lost: the surviving Front Ends stop all services. */

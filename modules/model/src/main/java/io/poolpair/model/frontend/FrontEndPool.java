@@ -180,6 +180,7 @@ public final class FrontEndPool {
         placementDueMs = -1;
         lastBlockedReason = null;
         overCapacity.clear();
+        for (Group g : groups) g.state = GroupState.OFFLINE;
         if (stopped.isEmpty()) firstBackAfterFullStop = -1;
     }
 
@@ -234,6 +235,11 @@ public final class FrontEndPool {
     }
 
     private void tryStart(Time now, List<FailoverEvent> ev, boolean forced) {
+        tryStart(now, ev, forced, null);
+    }
+
+    /** @param how how the start is reported when it succeeds, or null for first-start / restart / recovery */
+    private void tryStart(Time now, List<FailoverEvent> ev, boolean forced, String how) {
         List<Integer> run = running();
         if (!quorumRule.holds(run)) return;
         String blocked = null;
@@ -255,7 +261,7 @@ public final class FrontEndPool {
             }
             return;
         }
-        String how = forced ? "quorum-loss-recovery" : everStarted ? "restart" : "first-start";
+        if (how == null) how = forced ? "quorum-loss-recovery" : everStarted ? "restart" : "first-start";
         state = PoolState.RUNNING;
         everStarted = true;
         downOrder.clear();
@@ -344,25 +350,29 @@ public final class FrontEndPool {
 
     private boolean rebalancePrimaries(List<Integer> run, Time now, List<FailoverEvent> ev) {
         boolean any = false;
+        // each move is a failover its users notice: a group's primary moves at most once per rebalance
+        Set<Group> moved = new HashSet<>();
         for (int guard = 0; guard < groups.size(); guard++) {
             int[] count = primaryCounts();
             Group pick = null;
             int target = -1;
+            int best = 1;
+            // the move that narrows the gap most: from the busiest primary to its least busy secondary
             for (Group g : groups) {
-                if (g.primary < 0 || !isServing(g)) continue;
+                if (g.primary < 0 || !isServing(g) || moved.contains(g)) continue;
                 for (int m : g.members) {
-                    if (status[m] == ServerStatus.UP && count[g.primary] - count[m] > 1
-                            && (target < 0 || count[m] < count[target])) {
+                    if (status[m] == ServerStatus.UP && count[g.primary] - count[m] > best) {
+                        best = count[g.primary] - count[m];
                         pick = g;
                         target = m;
                     }
                 }
-                if (pick != null) break;
             }
             if (pick == null) return any;
             String from = servers.get(pick.primary);
             pick.primary = target;
             pick.epoch++;
+            moved.add(pick);
             ev.add(new PrimaryMoved(now, whereGroup(pick, target), from, servers.get(target), pick.epoch, "rebalance", pick.users));
             any = true;
         }
@@ -460,7 +470,7 @@ public final class FrontEndPool {
         }
         lastBlockedReason = null;
         boolean wasStarted = everStarted;
-        tryStart(now, ev, false);
+        tryStart(now, ev, false, "service-reset");
         everStarted = wasStarted || state == PoolState.RUNNING;
         return AdminResult.done(ev, state == PoolState.RUNNING ? "pool restarted" : "pool is starting: " + lastBlockedReason);
     }

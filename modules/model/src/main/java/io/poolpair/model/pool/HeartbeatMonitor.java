@@ -46,6 +46,16 @@ public final class HeartbeatMonitor {
         reported.remove(server);
     }
 
+    /**
+     * The watcher itself was paused (a stop-the-world pause, a starved scheduler) for {@code pausedMs}:
+     * heartbeats could not have been received in that time, so every baseline moves forward by it and
+     * nobody is declared down for the watcher's own pause.
+     */
+    public void compensatePause(long pausedMs) {
+        if (pausedMs <= 0) return;
+        lastBeat.replaceAll((k, v) -> v + pausedMs);
+    }
+
     /** Whether the monitor tracks this server (it heartbeated since it was last forgotten). */
     public boolean tracks(String server) { return lastBeat.containsKey(server); }
 

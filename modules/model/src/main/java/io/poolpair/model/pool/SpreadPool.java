@@ -74,41 +74,63 @@ public final class SpreadPool {
     public List<FailoverEvent> serverUp(String server, Time now) {
         int i = indexOf(server);
         if (up[i]) return List.of();
-        up[i] = true;
         List<FailoverEvent> ev = new ArrayList<>();
         ev.add(new ServerUp(now, where(i)));
-        if (eligible[i]) spread(now, server + " up", ev);
+        ev.addAll(setUp(java.util.Map.of(server, true), now, server + " up"));
         return ev;
     }
 
     public List<FailoverEvent> serverDown(String server, String detectedBy, Time now) {
         int i = indexOf(server);
         if (!up[i]) return List.of();
-        up[i] = false;
         List<FailoverEvent> ev = new ArrayList<>();
         ev.add(new ServerDown(now, where(i), detectedBy));
-        int had = load[i];
-        load[i] = 0;
-        if (!eligible[i]) return ev;
+        ev.addAll(setUp(java.util.Map.of(server, false), now, null));
+        return ev;
+    }
+
+    /**
+     * Applies several up/down changes at once (e.g. every collocated Mediation of a pool that lost quorum)
+     * and spreads the load once. Returns load events only; callers report the servers' own up/down.
+     */
+    public List<FailoverEvent> setUp(Map<String, Boolean> changes, Time now, String reason) {
+        List<FailoverEvent> ev = new ArrayList<>();
+        int dropped = 0;
+        List<String> wentDown = new ArrayList<>();
+        boolean eligibleChanged = false;
+        for (Map.Entry<String, Boolean> c : changes.entrySet()) {
+            int i = indexOf(c.getKey());
+            if (up[i] == c.getValue()) continue;
+            up[i] = c.getValue();
+            if (eligible[i]) eligibleChanged = true;
+            if (!up[i]) {
+                if (eligible[i]) wentDown.add(c.getKey());
+                dropped += load[i];
+                load[i] = 0;
+            }
+        }
+        if (!eligibleChanged) return ev;
         int servingLeft = servingCount();
-        if (onLoss == OnLoss.DROP && had > 0) {
-            ev.add(new ServiceDropped(now, where(i), unit, had, "calls on the failed " + kind + " server are dropped;"
-                    + " new calls go to the " + servingLeft + " surviving servers"));
+        String who = String.join(", ", wentDown);
+        if (onLoss == OnLoss.DROP && dropped > 0 && servingLeft > 0) {
+            ev.add(new ServiceDropped(now, Where.pool(site, name), unit, dropped, unit + " on the failed " + kind + " server "
+                    + who + " are dropped; new " + unit + " go to the " + servingLeft + " surviving servers"));
         }
         if (servingLeft == 0) {
-            int lost = onLoss == OnLoss.DROP ? offered - had : offered;
-            if (lost > 0) {
-                ev.add(new ServiceDropped(now, Where.pool(site, name), unit, lost,
+            if (unserved < offered) {
+                ev.add(new ServiceDropped(now, Where.pool(site, name), unit, offered - unserved,
                         "no " + kind + " server of pool " + name + " is left" + (onLoss == OnLoss.RETRY_OTHERS
                                 ? ": clients tried every pool member and failed" : "")));
             }
+            java.util.Arrays.fill(load, 0);
             unserved = offered;
             overCapacity.clear();
             return ev;
         }
-        spread(now, onLoss == OnLoss.RETRY_OTHERS
-                ? "clients of " + server + " retried the other pool members"
-                : "new " + unit + " go to the surviving servers", ev);
+        String why = reason != null ? reason : wentDown.isEmpty() ? "servers returned"
+                : onLoss == OnLoss.RETRY_OTHERS ? "clients of " + who + " retried the other pool members"
+                : "new " + unit + " go to the surviving servers";
+        spread(now, why, ev);
         return ev;
     }
 

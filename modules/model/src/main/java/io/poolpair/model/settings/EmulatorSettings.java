@@ -46,9 +46,9 @@ public record EmulatorSettings(
         Config c = root.getConfig("poolpair");
         List<Problem> problems = new ArrayList<>();
         double timeScale = get(problems, c, "time-scale", () -> c.getDouble("time-scale"), 10.0);
-        long hb = get(problems, c, "heartbeat-interval", () -> c.getDuration("heartbeat-interval", TimeUnit.MILLISECONDS), 1000L);
+        long hb = get(problems, c, "heartbeat-interval", () -> c.getDuration("heartbeat-interval", TimeUnit.MILLISECONDS), 2000L);
         int suspect = get(problems, c, "suspect-after-missed", () -> c.getInt("suspect-after-missed"), 2);
-        int down = get(problems, c, "down-after-missed", () -> c.getInt("down-after-missed"), 3);
+        int down = get(problems, c, "down-after-missed", () -> c.getInt("down-after-missed"), 5);
         long reg = get(problems, c, "registrar-failure-detection", () -> c.getDuration("registrar-failure-detection", TimeUnit.MILLISECONDS), 120_000L);
         long regBack = get(problems, c, "registrar-failback-detection", () -> c.getDuration("registrar-failback-detection", TimeUnit.MILLISECONDS), 240_000L);
         long flush = get(problems, c, "backend-flush-interval", () -> c.getDuration("backend-flush-interval", TimeUnit.MILLISECONDS), 60_000L);

@@ -1,0 +1,87 @@
+package io.poolpair.app;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import io.poolpair.model.scenario.Scenario;
+import io.poolpair.model.scenario.ScenarioLoader;
+import io.poolpair.model.settings.EmulatorSettings;
+import io.poolpair.model.topology.InvalidInputException;
+import io.poolpair.model.topology.Origin;
+import io.poolpair.model.topology.Problem;
+import io.poolpair.model.topology.Topology;
+import io.poolpair.model.topology.TopologyLoader;
+import io.poolpair.model.topology.TopologyValidator;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Loads and checks what the user gives: topology, scenario, settings. Errors become exit code 2. */
+final class Inputs {
+
+    static final String DEFAULT_TOPOLOGY = "poolpair/default-topology.conf";
+    static final String DEFAULT_SCENARIO = "poolpair/default-scenario.conf";
+
+    private Inputs() {}
+
+    /** The topology from a file, or the built-in default; warnings go to {@code err}. */
+    static Topology topology(Path file, PrintWriter err) {
+        Topology t;
+        if (file == null) {
+            t = TopologyLoader.loadResource(DEFAULT_TOPOLOGY, "built-in:default-topology.conf");
+        } else {
+            requireFile(file, "topology");
+            t = TopologyLoader.load(file);
+        }
+        List<Problem> problems = TopologyValidator.validate(t);
+        List<Problem> errors = problems.stream().filter(Problem::isError).toList();
+        if (!errors.isEmpty()) throw new InvalidInputException(errors);
+        for (Problem p : problems) err.println(p.format());
+        return t;
+    }
+
+    static Scenario scenario(Path file, Topology t) {
+        Scenario s;
+        if (file == null) {
+            s = ScenarioLoader.loadResource(DEFAULT_SCENARIO, "built-in:default-scenario.conf");
+        } else {
+            requireFile(file, "scenario");
+            s = ScenarioLoader.load(file);
+        }
+        List<Problem> problems = ScenarioLoader.validate(s, t);
+        if (!problems.isEmpty()) throw new InvalidInputException(problems);
+        return s;
+    }
+
+    /**
+     * Settings: system properties, then the topology's {@code settings} section, then reference.conf;
+     * a scenario's time-scale and the CLI's win over those.
+     */
+    static EmulatorSettings settings(Path topologyFile, Scenario scenario, Double cliTimeScale) {
+        Config overrides = ConfigFactory.empty();
+        if (topologyFile != null) {
+            Config file = ConfigFactory.parseFile(topologyFile.toFile(), ConfigParseOptions.defaults());
+            if (file.hasPath("settings")) overrides = file.getConfig("settings").atPath("poolpair");
+        }
+        Config all = ConfigFactory.systemProperties().withFallback(overrides).withFallback(ConfigFactory.load());
+        EmulatorSettings s = EmulatorSettings.fromConfig(all);
+        if (scenario != null && scenario.timeScale() != null) s = s.withTimeScale(scenario.timeScale());
+        if (cliTimeScale != null) s = s.withTimeScale(cliTimeScale);
+        List<Problem> order = s.checkTimerOrder();
+        if (!order.isEmpty()) throw new InvalidInputException(order);
+        return s;
+    }
+
+    static Config pekkoConfig() {
+        return ConfigFactory.load();
+    }
+
+    private static void requireFile(Path file, String what) {
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidInputException(Problem.error(new Origin(file.toString(), 0), what,
+                    Files.exists(file) ? "not a regular file" : "no such file"));
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package io.poolpair.app;
+
+import io.poolpair.model.topology.InvalidInputException;
+import io.poolpair.model.topology.Problem;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/** The {@code poolpair} command line. Exit codes: 0 ok, 1 a run failed an expectation, 2 bad input. */
+@Command(name = "poolpair", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Live failover emulator of the Skype for Business Server HA/DR design.",
+        subcommands = {RunCommand.class, ValidateCommand.class, AnalyzeCommand.class})
+public final class Main implements Runnable {
+
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_FAILED = 1;
+    public static final int EXIT_BAD_INPUT = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the CLI and returns the exit code (used by tests too). */
+    public static int execute(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setParameterExceptionHandler((ex, a) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("poolpair: " + ex.getMessage().replace('\n', ' ') + " (see poolpair "
+                    + ex.getCommandLine().getCommandName().replace("poolpair", "").trim() + " --help)");
+            return EXIT_BAD_INPUT;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+            PrintWriter err = c.getErr();
+            if (ex instanceof InvalidInputException iie) {
+                for (Problem p : iie.problems()) err.println(p.format());
+                return EXIT_BAD_INPUT;
+            }
+            if (ex instanceof IllegalArgumentException) {
+                err.println("poolpair: " + ex.getMessage());
+                return EXIT_BAD_INPUT;
+            }
+            err.println("poolpair: internal error: " + ex);
+            return EXIT_FAILED;
+        });
+        return cl.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"poolpair " + (v == null ? "dev" : v)};
+        }
+    }
+}

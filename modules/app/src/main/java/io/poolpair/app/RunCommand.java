@@ -1,0 +1,172 @@
+package io.poolpair.app;
+
+import io.poolpair.model.event.FailoverEvent;
+import io.poolpair.model.event.FailoverEvent.RunMarker;
+import io.poolpair.model.event.Where;
+import io.poolpair.model.scenario.Scenario;
+import io.poolpair.model.settings.EmulatorSettings;
+import io.poolpair.model.topology.PoolSpec;
+import io.poolpair.model.topology.Role;
+import io.poolpair.model.topology.Topology;
+import io.poolpair.runtime.EmulationClock;
+import io.poolpair.runtime.deploy.EmbeddedDeployment;
+import io.poolpair.runtime.journal.EventBus;
+import io.poolpair.runtime.scenario.ScenarioRunner;
+import io.poolpair.runtime.scenario.ScenarioRunner.StepResult;
+import io.poolpair.runtime.status.PoolView;
+import io.poolpair.runtime.status.ServerView;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/** {@code poolpair run}: the whole topology in one JVM, driven by a scenario. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run the emulation in one JVM (default: the built-in two-site topology and scenario).")
+final class RunCommand implements Callable<Integer> {
+
+    @Option(names = "--topology", paramLabel = "FILE", description = "topology file (default: built-in two-site topology)")
+    Path topology;
+
+    @Option(names = "--scenario", paramLabel = "FILE", description = "scenario file (default: built-in scenario)")
+    Path scenario;
+
+    @Option(names = "--time-scale", paramLabel = "N", description = "emulated seconds per wall second (default 10)")
+    Double timeScale;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs", description = "root of run folders (default: runs)")
+    Path out;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Topology t = Inputs.topology(topology, err);
+        Scenario s = Inputs.scenario(scenario, t);
+        EmulatorSettings settings = Inputs.settings(topology, s, timeScale);
+        Path dir = RunFolder.create(out, s.name(), null);
+        stdout.printf("poolpair run: scenario %s on %s (SfB %s, %d pools), time-scale %s%n", s.name(), t.file(),
+                t.version().label(), t.pools().size(), trim(settings.timeScale()));
+        stdout.printf("run folder: %s%n", dir);
+        stdout.flush();
+
+        EmulationClock clock = EmulationClock.scaledWall(settings.timeScale());
+        long wallStart = System.currentTimeMillis();
+        try (EventBus bus = new EventBus(dir.resolve("events.jsonl"), true)) {
+            CompletableFuture<Void> healthy = healthyFuture(t, bus);
+            try (EmbeddedDeployment d = EmbeddedDeployment.start(t, settings, clock, bus, Inputs.pekkoConfig())) {
+                bus.publish(new RunMarker(clock.now(), new Where(null, null, null, null), "run-started",
+                        "scenario " + s.name() + ", topology " + t.file()));
+                healthy.get(30, TimeUnit.SECONDS);
+                long sinceJvm = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+                stdout.printf("deployment healthy: every pool serving %d ms after start (%d ms after JVM start)%n",
+                        System.currentTimeMillis() - wallStart, sinceJvm);
+                stdout.flush();
+                Consumer<String> progress = line -> {
+                    stdout.println("  " + line);
+                    stdout.flush();
+                };
+                List<StepResult> results = new ScenarioRunner(d, progress).run(s);
+                List<PoolView> end = d.status();
+                bus.publish(new RunMarker(clock.now(), new Where(null, null, null, null), "run-finished", s.name()));
+                long failed = results.stream().filter(r -> !r.ok()).count();
+                summary(stdout, s, settings, clock, wallStart, dir, bus.history(), results, end);
+                return failed == 0 ? Main.EXIT_OK : Main.EXIT_FAILED;
+            }
+        }
+    }
+
+    /** Completes when every server is up and every Front End pool runs. */
+    private static CompletableFuture<Void> healthyFuture(Topology t, EventBus bus) {
+        Set<String> servers = new HashSet<>();
+        Set<String> fePools = new HashSet<>();
+        for (PoolSpec p : t.pools()) {
+            servers.addAll(p.serverNames());
+            if (p.role() == Role.FRONT_END) fePools.add(p.name());
+        }
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        Set<String> up = new HashSet<>();
+        Set<String> running = new HashSet<>();
+        bus.subscribe(new Consumer<>() {
+            @Override
+            public void accept(FailoverEvent e) {
+                synchronized (this) {
+                    if (e.type().equals("server-up")) up.add(e.where().server());
+                    if (e.type().equals("pool-quorum-regained")) running.add(e.where().pool());
+                    if (up.containsAll(servers) && running.containsAll(fePools)) {
+                        f.complete(null);
+                        bus.unsubscribe(this);
+                    }
+                }
+            }
+        });
+        return f;
+    }
+
+    private static void summary(PrintWriter out, Scenario s, EmulatorSettings settings, EmulationClock clock, long wallStart,
+                                Path dir, List<FailoverEvent> events, List<StepResult> results, List<PoolView> end) {
+        long wall = System.currentTimeMillis() - wallStart;
+        long emu = clock.now().emulatedMs();
+        long failed = results.stream().filter(r -> !r.ok()).count();
+        out.println();
+        out.println("=== Summary ===");
+        out.printf(Locale.ROOT, "scenario %s: %d steps, %d failed; %.1f s emulated in %.1f s wall (time-scale %s)%n",
+                s.name(), results.size(), failed, emu / 1000.0, wall / 1000.0, trim(settings.timeScale()));
+        for (StepResult r : results) {
+            if (!r.ok()) out.printf("  FAILED step %d (%s): %s%n", r.index() + 1, r.step(), r.message());
+        }
+        out.println("pools at the end:");
+        for (PoolView p : end) {
+            long upCount = p.servers().stream().filter(v -> v.observed().equals("up")).count();
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-8s %-15s %-7s %-12s %d/%d up",
+                    p.name(), p.role(), p.site(), p.state(), upCount, p.servers().size()));
+            if (p.role().equals("front-end")) {
+                line.append("  groups ").append(compact(p.groupsByState()));
+                line.append("  users without service ").append(p.unserved()).append('/').append(p.offered());
+                line.append("  load ").append(load(p.servers()));
+            } else {
+                line.append("  ").append(p.unit()).append(" unserved ").append(p.unserved()).append('/').append(p.offered());
+            }
+            out.println(line);
+        }
+        Map<String, Integer> counts = new TreeMap<>();
+        for (FailoverEvent e : events) counts.merge(e.type(), 1, Integer::sum);
+        out.println("events: " + events.size() + " " + counts);
+        out.println("events file: " + dir.resolve("events.jsonl"));
+        out.flush();
+    }
+
+    private static String compact(Map<String, Integer> byState) {
+        StringBuilder b = new StringBuilder();
+        byState.forEach((k, v) -> {
+            if (v > 0) b.append(b.length() == 0 ? "" : ", ").append(k).append(' ').append(v);
+        });
+        return b.toString();
+    }
+
+    private static String load(List<ServerView> servers) {
+        StringBuilder b = new StringBuilder();
+        for (ServerView v : servers) b.append(b.length() == 0 ? "" : " ").append(v.load());
+        return b.toString();
+    }
+
+    private static String trim(double d) {
+        return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
+    }
+}

@@ -1,0 +1,131 @@
+package io.poolpair.runtime.journal;
+
+import io.poolpair.model.event.FailoverEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * Where every event goes: the run folder's {@code events.jsonl}, a readable failover timeline through
+ * SLF4J (logger {@code poolpair.timeline}), an in-memory history for awaits and summaries, and any
+ * listeners (tests, the dashboard). Thread-safe; events keep the order in which they were published.
+ */
+public final class EventBus implements AutoCloseable {
+
+    private static final Logger TIMELINE = LoggerFactory.getLogger("poolpair.timeline");
+
+    private final BufferedWriter out;
+    private final List<FailoverEvent> history = new ArrayList<>();
+    private final List<Consumer<FailoverEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final boolean keepHistory;
+    private boolean closed;
+
+    /** @param eventsFile where to write JSON lines, or null for none */
+    public EventBus(Path eventsFile, boolean keepHistory) {
+        this.keepHistory = keepHistory;
+        try {
+            this.out = eventsFile == null ? null : Files.newBufferedWriter(eventsFile, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static EventBus inMemory() { return new EventBus(null, true); }
+
+    public void publish(FailoverEvent e) {
+        synchronized (this) {
+            if (keepHistory) history.add(e);
+            if (out != null && !closed) {
+                try {
+                    out.write(EventJson.toLine(e));
+                    out.write('\n');
+                    out.flush();
+                } catch (IOException ex) {
+                    TIMELINE.error("cannot write events.jsonl: {}", ex.getMessage());
+                }
+            }
+        }
+        log(e);
+        for (Consumer<FailoverEvent> l : listeners) {
+            try {
+                l.accept(e);
+            } catch (RuntimeException ex) {
+                TIMELINE.warn("event listener failed: {}", ex.toString());
+            }
+        }
+    }
+
+    public void publishAll(List<? extends FailoverEvent> events) {
+        for (FailoverEvent e : events) publish(e);
+    }
+
+    public void subscribe(Consumer<FailoverEvent> listener) { listeners.add(listener); }
+
+    public void unsubscribe(Consumer<FailoverEvent> listener) { listeners.remove(listener); }
+
+    /** A copy of the events published so far (empty when history is off). */
+    public synchronized List<FailoverEvent> history() { return List.copyOf(history); }
+
+    public synchronized List<FailoverEvent> historyFrom(int index) {
+        return List.copyOf(history.subList(Math.min(index, history.size()), history.size()));
+    }
+
+    public synchronized int size() { return history.size(); }
+
+    /** Position of an event in the history at or after {@code from}, or -1. */
+    public synchronized int indexOf(FailoverEvent e, int from) {
+        for (int i = Math.max(0, from); i < history.size(); i++) if (history.get(i) == e) return i;
+        return -1;
+    }
+
+    /** The timeline line for an event: emulated time, where, what. */
+    public static String timelineLine(FailoverEvent e) {
+        return String.format(Locale.ROOT, "%9s  %-8s %-8s %s", emulated(e.time().emulatedMs()),
+                e.where().site() == null ? "" : e.where().site(), e.where().pool() == null ? "" : e.where().pool(),
+                e.describe());
+    }
+
+    /** Emulated milliseconds as {@code +1m02.5s}. */
+    public static String emulated(long ms) {
+        long s = ms / 1000;
+        long tenths = (ms % 1000) / 100;
+        return s >= 60 ? String.format(Locale.ROOT, "+%dm%02d.%ds", s / 60, s % 60, tenths)
+                : String.format(Locale.ROOT, "+%d.%ds", s, tenths);
+    }
+
+    private static void log(FailoverEvent e) {
+        if (e.type().equals("load-redistributed") && !TIMELINE.isDebugEnabled()) {
+            TIMELINE.info(timelineLine(e));
+            return;
+        }
+        switch (e.level()) {
+            case ERROR -> TIMELINE.error(timelineLine(e));
+            case WARN -> TIMELINE.warn(timelineLine(e));
+            default -> TIMELINE.info(timelineLine(e));
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        if (out != null) {
+            try {
+                out.close();
+            } catch (IOException ignored) {
+                // nothing more to write
+            }
+        }
+    }
+}

@@ -1,0 +1,230 @@
+package io.poolpair.runtime.pool;
+
+import io.poolpair.model.event.FailoverEvent;
+import io.poolpair.model.event.FailoverEvent.AdminVerbFinished;
+import io.poolpair.model.event.FailoverEvent.AdminVerbStarted;
+import io.poolpair.model.event.FailoverEvent.PrimarySteppedDown;
+import io.poolpair.model.event.Where;
+import io.poolpair.model.frontend.AdminResult;
+import io.poolpair.model.frontend.FrontEndPool;
+import io.poolpair.model.frontend.GroupState;
+import io.poolpair.model.frontend.PoolState;
+import io.poolpair.model.frontend.RoutingGroupView;
+import io.poolpair.model.frontend.ServerStatus;
+import io.poolpair.model.pool.SpreadPool;
+import io.poolpair.model.settings.EmulatorSettings;
+import io.poolpair.model.time.Time;
+import io.poolpair.model.topology.PoolSpec;
+import io.poolpair.model.topology.ProductVersion;
+import io.poolpair.model.topology.ServerSpec;
+import io.poolpair.runtime.EmulationClock;
+import io.poolpair.runtime.journal.EventBus;
+import io.poolpair.runtime.pool.PoolProtocol.Command;
+import io.poolpair.runtime.pool.PoolProtocol.Reply;
+import io.poolpair.runtime.server.FrontEndServer;
+import io.poolpair.runtime.server.ServerCommand;
+import io.poolpair.runtime.status.PoolView;
+import io.poolpair.runtime.status.ServerView;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * Supervisor of a Front End pool: runs {@link FrontEndPool} live. Missed heartbeats and terminations become
+ * {@code serverDown}, heartbeats {@code serverUp}; placement work runs when the model says it is due; the
+ * back end is flushed lazily; servers are told their primaries after every change. A collocated Mediation
+ * (calls on every Front End) follows the Front Ends that serve.
+ */
+public final class FrontEndPoolSupervisor extends PoolSupervisor {
+
+    private final FrontEndPool model;
+    private final SpreadPool mediation;
+    private final Map<String, Boolean> mediationUp = new HashMap<>();
+    private long scheduledPlacementMs = -1;
+
+    public static Behavior<Command> create(PoolSpec spec, ProductVersion version, EmulatorSettings settings,
+                                           EmulationClock clock, EventBus bus) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new FrontEndPoolSupervisor(ctx, t, spec, version, settings, clock, bus)));
+    }
+
+    private FrontEndPoolSupervisor(ActorContext<Command> ctx, TimerScheduler<Command> timers, PoolSpec spec,
+                                   ProductVersion version, EmulatorSettings settings, EmulationClock clock, EventBus bus) {
+        super(ctx, timers, spec, settings, clock, bus);
+        this.model = new FrontEndPool(spec.name(), spec.site(), spec.serverNames(), spec.users(), spec.routingGroups(),
+                version, settings.frontEnd());
+        if (spec.collocatedMediation() && spec.calls() > 0) {
+            List<String> sites = spec.servers().stream().map(spec::siteOf).toList();
+            this.mediation = new SpreadPool(spec.name(), spec.site(), "collocated Mediation", spec.serverNames(), sites,
+                    Collections.nCopies(spec.servers().size(), true), "calls", spec.calls(),
+                    version.collocatedMediationCallsPerFrontEnd(), SpreadPool.OnLoss.DROP);
+        } else {
+            this.mediation = null;
+        }
+        long flushWall = clock.toWallMs(settings.backendFlushIntervalMs());
+        timers.startTimerAtFixedRate("flush", PoolProtocol.FlushBackEnd.INSTANCE, Duration.ofMillis(flushWall));
+        spawnAll();
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return common()
+                .onMessageEquals(PoolProtocol.PlacementDue.INSTANCE, this::onPlacementDue)
+                .onMessageEquals(PoolProtocol.FlushBackEnd.INSTANCE, this::onFlush)
+                .onMessage(PoolProtocol.RunAdmin.class, this::onAdmin)
+                .onMessage(PoolProtocol.GetStatus.class, this::onStatus)
+                .onMessage(PoolProtocol.Write.class, this::onWrite)
+                .build();
+    }
+
+    @Override
+    protected Behavior<ServerCommand> serverBehavior(String server, int incarnation) {
+        return FrontEndServer.create(server, incarnation, getContext().getSelf(), wallHeartbeat);
+    }
+
+    @Override
+    protected List<FailoverEvent> modelServerUp(String server, Time now) {
+        return model.serverUp(server, now);
+    }
+
+    @Override
+    protected List<FailoverEvent> modelServerDown(String server, String detectedBy, Time now) {
+        return model.serverDown(server, detectedBy, now);
+    }
+
+    @Override
+    protected boolean modelSeesUp(String server) {
+        return model.status(server) != ServerStatus.DOWN;
+    }
+
+    @Override
+    protected void afterChange(Time now) {
+        syncMediation(now);
+        for (String s : children.keySet()) confirm(s);
+        OptionalLong due = model.placementDue();
+        if (due.isPresent() && due.getAsLong() != scheduledPlacementMs) {
+            scheduledPlacementMs = due.getAsLong();
+            timers.startSingleTimer("placement", PoolProtocol.PlacementDue.INSTANCE, wallDelay(due.getAsLong() - now.emulatedMs()));
+        }
+    }
+
+    @Override
+    protected void confirm(String server) {
+        ActorRef<ServerCommand> ref = children.get(server);
+        if (ref == null) return;
+        Map<Integer, Long> primaries = new HashMap<>();
+        int secondaries = 0;
+        if (model.isServing(server)) {
+            for (RoutingGroupView g : model.groups()) {
+                if (server.equals(g.primary()) && g.serving()) primaries.put(g.id(), g.epoch());
+                else if (g.live().contains(server)) secondaries++;
+            }
+        }
+        ref.tell(new ServerCommand.Assign(primaries, secondaries, model.usersPerServer().getOrDefault(server, 0)));
+    }
+
+    private void syncMediation(Time now) {
+        if (mediation == null) return;
+        Map<String, Boolean> changes = new LinkedHashMap<>();
+        for (String s : spec.serverNames()) {
+            boolean serving = model.isServing(s);
+            if (mediationUp.getOrDefault(s, false) != serving) {
+                mediationUp.put(s, serving);
+                changes.put(s, serving);
+            }
+        }
+        if (!changes.isEmpty()) publish(mediation.setUp(changes, now, null));
+    }
+
+    private Behavior<Command> onPlacementDue() {
+        Time now = clock.now();
+        scheduledPlacementMs = -1;
+        publish(model.placementTick(now));
+        afterChange(now);
+        return this;
+    }
+
+    private Behavior<Command> onFlush() {
+        model.flushToBackEnd(clock.now());
+        return this;
+    }
+
+    private Behavior<Command> onWrite(PoolProtocol.Write w) {
+        var primary = model.primaryOf(w.group());
+        long epoch = model.epochOf(w.group());
+        if (primary.isEmpty() || !primary.get().equals(w.server()) || epoch != w.epoch()) {
+            Time now = clock.now();
+            bus.publish(new PrimarySteppedDown(now, Where.groupOnServer(siteOf(w.server()), spec.name(), w.server(), w.group()),
+                    w.epoch(), epoch, primary.orElse(null)));
+            w.replyTo().tell(new PoolProtocol.WriteReply(false, w.server(), w.epoch(),
+                    "stale primary: epoch " + w.epoch() + " < " + epoch + "; " + w.server() + " steps down"));
+            confirm(w.server());
+            return this;
+        }
+        FrontEndPool.WriteResult r = model.write(w.group());
+        w.replyTo().tell(new PoolProtocol.WriteReply(r.acknowledged(), r.server(), r.epoch(), r.refusal()));
+        return this;
+    }
+
+    private Behavior<Command> onAdmin(PoolProtocol.RunAdmin a) {
+        Time now = clock.now();
+        String args = a.args().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).reduce((x, y) -> x + " " + y).orElse("");
+        bus.publish(new AdminVerbStarted(now, Where.pool(spec.site(), spec.name()), a.verb().label(), args));
+        String server = a.args().get("server");
+        if (server != null && !model.hasServer(server)) {
+            a.replyTo().tell(Reply.refused("no server " + server + " in pool " + spec.name()));
+            return this;
+        }
+        boolean force = Boolean.parseBoolean(a.args().getOrDefault("force", "false"));
+        AdminResult r = switch (a.verb()) {
+            case SERVICE_RESET -> model.serviceReset(now);
+            case QUORUM_LOSS_RECOVERY -> model.quorumLossRecovery(now);
+            case DRAIN_SERVER -> model.drain(server, force, now);
+            case RETURN_SERVER -> model.returnServer(server, now);
+        };
+        publish(r.events());
+        if (!r.refused()) {
+            bus.publish(new AdminVerbFinished(clock.now(), Where.pool(spec.site(), spec.name()), a.verb().label(), r.message()));
+        }
+        afterChange(now);
+        a.replyTo().tell(r.refused() ? Reply.refused(r.message()) : Reply.ok(r.message()));
+        return this;
+    }
+
+    private Behavior<Command> onStatus(PoolProtocol.GetStatus q) {
+        q.replyTo().tell(view());
+        return this;
+    }
+
+    private PoolView view() {
+        Map<String, Integer> load = model.usersPerServer();
+        List<ServerView> servers = new ArrayList<>();
+        for (ServerSpec s : spec.servers()) {
+            ServerStatus st = model.status(s.name());
+            String observed = switch (st) {
+                case DRAINED -> "drained";
+                case DOWN -> "down";
+                case UP -> model.state() == PoolState.RUNNING ? observedBase(s.name(), true)
+                        : model.state() == PoolState.STARTING ? "starting" : "stopped";
+            };
+            servers.add(new ServerView(s.name(), spec.siteOf(s), spec.role().label(), observed, faults.get(s.name()),
+                    load.getOrDefault(s.name(), 0), settings.frontEnd().usersPerServerGuideline(), "users", false));
+        }
+        Map<String, Integer> byState = new LinkedHashMap<>();
+        for (GroupState gs : GroupState.values()) byState.put(gs.label(), model.groupsIn(gs));
+        return new PoolView(spec.name(), spec.role().label(), spec.site(), model.state().label(), model.blockedReason(),
+                model.quorumRule().describe(), model.requiredToStart(), servers, byState, model.groups(), "users",
+                spec.users(), model.usersWithoutService(), spec.backupPool());
+    }
+}

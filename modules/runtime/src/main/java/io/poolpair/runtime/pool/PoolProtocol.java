@@ -1,0 +1,53 @@
+package io.poolpair.runtime.pool;
+
+import io.poolpair.model.scenario.AdminVerb;
+import io.poolpair.model.scenario.FaultKind;
+import io.poolpair.runtime.status.PoolView;
+import org.apache.pekko.actor.typed.ActorRef;
+
+import java.util.Map;
+
+/** Messages a pool supervisor understands, from its servers, its timers and the outside. */
+public final class PoolProtocol {
+    private PoolProtocol() {}
+
+    public sealed interface Command {}
+
+    /** A server is alive. {@code resumed}: it just woke up from a freeze and must be re-confirmed. */
+    public record Heartbeat(String server, int incarnation, boolean resumed) implements Command {}
+
+    /** A server's actor stopped (killed). */
+    public record ServerTerminated(String server, int incarnation) implements Command {}
+
+    /** Timer: look for missed heartbeats. */
+    public enum CheckHeartbeats implements Command { INSTANCE }
+
+    /** Timer: placement work (replica rebuild, rebalance) is due. */
+    public enum PlacementDue implements Command { INSTANCE }
+
+    /** Timer: lazy write of user data to the back end. */
+    public enum FlushBackEnd implements Command { INSTANCE }
+
+    /** Inject a fault into one server, or into every server of the pool when {@code server} is null. */
+    public record Inject(String server, FaultKind kind, ActorRef<Reply> replyTo) implements Command {}
+
+    /** Heal one server (or all when null): start a killed server, resume a hung one. */
+    public record Heal(String server, ActorRef<Reply> replyTo) implements Command {}
+
+    /** Run an admin verb that acts on this pool or one of its servers. */
+    public record RunAdmin(AdminVerb verb, Map<String, String> args, ActorRef<Reply> replyTo) implements Command {}
+
+    public record GetStatus(ActorRef<PoolView> replyTo) implements Command {}
+
+    /** A primary asks to acknowledge a persistent write for a routing group at the epoch it holds. */
+    public record Write(String server, int group, long epoch, ActorRef<WriteReply> replyTo) implements Command {}
+
+    /** The answer to a fault, heal or admin verb. */
+    public record Reply(boolean ok, String message) {
+        public static Reply ok(String m) { return new Reply(true, m); }
+        public static Reply refused(String m) { return new Reply(false, m); }
+    }
+
+    /** The answer to a write. */
+    public record WriteReply(boolean acknowledged, String server, long epoch, String refusal) {}
+}

@@ -1,0 +1,130 @@
+package io.poolpair.runtime.pool;
+
+import io.poolpair.model.event.FailoverEvent;
+import io.poolpair.model.pool.SpreadPool;
+import io.poolpair.model.settings.EmulatorSettings;
+import io.poolpair.model.time.Time;
+import io.poolpair.model.topology.PoolSpec;
+import io.poolpair.model.topology.ProductVersion;
+import io.poolpair.model.topology.ServerSpec;
+import io.poolpair.runtime.EmulationClock;
+import io.poolpair.runtime.journal.EventBus;
+import io.poolpair.runtime.pool.PoolProtocol.Command;
+import io.poolpair.runtime.server.PooledServer;
+import io.poolpair.runtime.server.ServerCommand;
+import io.poolpair.runtime.status.PoolView;
+import io.poolpair.runtime.status.ServerView;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Supervisor of an Edge, Director, standalone Mediation or Persistent Chat pool: runs {@link SpreadPool}
+ * live (DNS load-balanced retry, dropped calls, chat users moving to the remaining active servers).
+ */
+public final class SpreadPoolSupervisor extends PoolSupervisor {
+
+    private final SpreadPool model;
+
+    public static Behavior<Command> create(PoolSpec spec, ProductVersion version, EmulatorSettings settings,
+                                           EmulationClock clock, EventBus bus) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new SpreadPoolSupervisor(ctx, t, spec, version, settings, clock, bus)));
+    }
+
+    private SpreadPoolSupervisor(ActorContext<Command> ctx, TimerScheduler<Command> timers, PoolSpec spec,
+                                 ProductVersion version, EmulatorSettings settings, EmulationClock clock, EventBus bus) {
+        super(ctx, timers, spec, settings, clock, bus);
+        this.model = modelFor(spec, version);
+        spawnAll();
+    }
+
+    /** The load model for a pool of this role (spec §1, §6, §7.1). */
+    public static SpreadPool modelFor(PoolSpec spec, ProductVersion v) {
+        List<String> sites = spec.servers().stream().map(spec::siteOf).toList();
+        List<Boolean> eligible = spec.servers().stream().map(s -> !s.standby()).toList();
+        return switch (spec.role()) {
+            case EDGE -> new SpreadPool(spec.name(), spec.site(), "Edge", spec.serverNames(), sites, eligible,
+                    "remote-users", spec.remoteUsers(), v.remoteUsersPerEdgeOrDirector(), SpreadPool.OnLoss.RETRY_OTHERS);
+            case DIRECTOR -> new SpreadPool(spec.name(), spec.site(), "Director", spec.serverNames(), sites, eligible,
+                    "remote-users", spec.remoteUsers(), v.remoteUsersPerEdgeOrDirector(), SpreadPool.OnLoss.RETRY_OTHERS);
+            case MEDIATION -> new SpreadPool(spec.name(), spec.site(), "Mediation", spec.serverNames(), sites, eligible,
+                    "calls", spec.calls(), v.standaloneMediationCalls(), SpreadPool.OnLoss.DROP);
+            case PERSISTENT_CHAT -> new SpreadPool(spec.name(), spec.site(), "Persistent Chat", spec.serverNames(), sites,
+                    eligible, "users", spec.users(), v.persistentChatUsersPerServer(), SpreadPool.OnLoss.RETRY_OTHERS);
+            case FRONT_END -> throw new IllegalArgumentException("Front End pools use FrontEndPoolSupervisor");
+        };
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return common()
+                .onMessage(PoolProtocol.GetStatus.class, q -> {
+                    q.replyTo().tell(view());
+                    return this;
+                })
+                .onMessage(PoolProtocol.RunAdmin.class, a -> {
+                    a.replyTo().tell(PoolProtocol.Reply.refused(a.verb().label() + " acts on Front End pools; "
+                            + spec.name() + " is a " + spec.role().label() + " pool"));
+                    return this;
+                })
+                .onMessage(PoolProtocol.Write.class, w -> {
+                    w.replyTo().tell(new PoolProtocol.WriteReply(false, w.server(), -1, "not a Front End pool"));
+                    return this;
+                })
+                .build();
+    }
+
+    @Override
+    protected Behavior<ServerCommand> serverBehavior(String server, int incarnation) {
+        return PooledServer.create(spec.role(), server, incarnation, getContext().getSelf(), wallHeartbeat);
+    }
+
+    @Override
+    protected List<FailoverEvent> modelServerUp(String server, Time now) {
+        return model.serverUp(server, now);
+    }
+
+    @Override
+    protected List<FailoverEvent> modelServerDown(String server, String detectedBy, Time now) {
+        return model.serverDown(server, detectedBy, now);
+    }
+
+    @Override
+    protected boolean modelSeesUp(String server) {
+        return model.isUp(server);
+    }
+
+    @Override
+    protected void afterChange(Time now) {
+        for (String s : children.keySet()) confirm(s);
+    }
+
+    @Override
+    protected void confirm(String server) {
+        ActorRef<ServerCommand> ref = children.get(server);
+        if (ref != null) ref.tell(new ServerCommand.Assign(Map.of(), 0, model.load(server)));
+    }
+
+    private PoolView view() {
+        List<ServerView> servers = new ArrayList<>();
+        int up = 0;
+        int eligibleUp = 0;
+        for (ServerSpec s : spec.servers()) {
+            boolean isUp = model.isUp(s.name());
+            if (isUp) up++;
+            if (isUp && model.isEligible(s.name())) eligibleUp++;
+            servers.add(new ServerView(s.name(), spec.siteOf(s), spec.role().label(), observedBase(s.name(), isUp),
+                    faults.get(s.name()), model.load(s.name()), model.guidelinePerServer(), model.unit(), s.standby()));
+        }
+        String state = eligibleUp == 0 ? "down" : up < spec.servers().size() ? "degraded" : "serving";
+        return new PoolView(spec.name(), spec.role().label(), spec.site(), state, null, null, 0, servers, null, null,
+                model.unit(), model.offered(), model.unserved(), null);
+    }
+}

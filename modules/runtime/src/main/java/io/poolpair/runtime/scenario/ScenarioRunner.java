@@ -1,0 +1,129 @@
+package io.poolpair.runtime.scenario;
+
+import io.poolpair.model.event.FailoverEvent;
+import io.poolpair.model.event.FailoverEvent.RunMarker;
+import io.poolpair.model.event.Where;
+import io.poolpair.model.scenario.Scenario;
+import io.poolpair.model.scenario.Step;
+import io.poolpair.runtime.deploy.EmbeddedDeployment;
+import io.poolpair.runtime.pool.PoolProtocol.Reply;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * Runs a scenario's steps, in order, against an embedded deployment. Waits are emulated time; an await
+ * looks at every event since the previous step began, so an event that came quickly is not missed.
+ */
+public final class ScenarioRunner {
+
+    /** What happened at one step. {@code ok} is false for a refused verb or an await that timed out. */
+    public record StepResult(int index, String step, boolean ok, String message, long emulatedMs) {}
+
+    private final EmbeddedDeployment deployment;
+    private final Consumer<String> progress;
+
+    public ScenarioRunner(EmbeddedDeployment deployment, Consumer<String> progress) {
+        this.deployment = deployment;
+        this.progress = progress;
+    }
+
+    public List<StepResult> run(Scenario scenario) throws InterruptedException {
+        List<StepResult> results = new ArrayList<>();
+        int mark = deployment.bus().size();
+        for (int i = 0; i < scenario.steps().size(); i++) {
+            Step step = scenario.steps().get(i);
+            String label = describe(step);
+            long at = deployment.clock().now().emulatedMs();
+            StepResult r;
+            if (step instanceof Step.Note n) {
+                deployment.bus().publish(new RunMarker(deployment.clock().now(), new Where(null, null, null, null), "note", n.text()));
+                r = new StepResult(i, label, true, n.text(), at);
+            } else if (step instanceof Step.Wait w) {
+                deployment.clock().awaitEmulated(at + w.emulatedMs());
+                r = new StepResult(i, label, true, "waited", at);
+            } else if (step instanceof Step.Fault f) {
+                Reply rep = f.pool() ? deployment.injectPool(f.target(), f.kind()) : deployment.inject(f.target(), f.kind());
+                r = new StepResult(i, label, rep.ok(), rep.message(), at);
+            } else if (step instanceof Step.Heal h) {
+                Reply rep = h.pool() ? deployment.healPool(h.target()) : deployment.heal(h.target());
+                r = new StepResult(i, label, rep.ok(), rep.message(), at);
+            } else if (step instanceof Step.HealAll) {
+                Reply rep = deployment.healAll();
+                r = new StepResult(i, label, rep.ok(), rep.message(), at);
+            } else if (step instanceof Step.Admin a) {
+                Reply rep = deployment.admin(a.verb(), a.args());
+                r = new StepResult(i, label, rep.ok(), rep.message(), at);
+            } else if (step instanceof Step.Await w) {
+                AwaitOutcome o = await(i, label, w, mark, at);
+                r = o.result();
+                if (o.nextMark() >= 0) mark = o.nextMark();
+            } else {
+                throw new IllegalStateException("unknown step " + step);
+            }
+            results.add(r);
+            if (!(step instanceof Step.Note) && !(step instanceof Step.Wait)) {
+                progress.accept(String.format("step %d/%d %s: %s%s", i + 1, scenario.steps().size(), label,
+                        r.ok() ? "" : "FAILED: ", r.message()));
+            }
+        }
+        return results;
+    }
+
+    private record AwaitOutcome(StepResult result, int nextMark) {}
+
+    /**
+     * Satisfied by a matching event published after the event that satisfied the previous await (or since
+     * the scenario began); the next await then looks after this one's event.
+     */
+    private AwaitOutcome await(int i, String label, Step.Await w, int mark, long at) throws InterruptedException {
+        Predicate<FailoverEvent> match = e -> e.type().equals(w.eventType())
+                && (w.pool() == null || w.pool().equals(e.where().pool()))
+                && (w.server() == null || w.server().equals(e.where().server()));
+        CompletableFuture<FailoverEvent> seen = new CompletableFuture<>();
+        Consumer<FailoverEvent> listener = e -> {
+            if (match.test(e)) seen.complete(e);
+        };
+        deployment.bus().subscribe(listener);
+        try {
+            List<FailoverEvent> past = deployment.bus().historyFrom(mark);
+            for (FailoverEvent e : past) {
+                if (match.test(e)) {
+                    seen.complete(e);
+                    break;
+                }
+            }
+            long wall = deployment.clock().toWallMs(w.withinMs());
+            FailoverEvent e = seen.get(wall, TimeUnit.MILLISECONDS);
+            int next = deployment.bus().indexOf(e, mark) + 1;
+            return new AwaitOutcome(new StepResult(i, label, true, "saw " + e.type() + " at "
+                    + io.poolpair.runtime.journal.EventBus.emulated(e.time().emulatedMs()), at), next);
+        } catch (TimeoutException ex) {
+            return new AwaitOutcome(new StepResult(i, label, false, "no " + w.eventType() + " within "
+                    + w.withinMs() / 1000.0 + " s emulated", at), -1);
+        } catch (ExecutionException ex) {
+            return new AwaitOutcome(new StepResult(i, label, false, ex.getMessage(), at), -1);
+        } finally {
+            deployment.bus().unsubscribe(listener);
+        }
+    }
+
+    /** The step as a person reads it. */
+    public static String describe(Step step) {
+        if (step instanceof Step.Note n) return "note \"" + n.text() + "\"";
+        if (step instanceof Step.Wait w) return "wait " + w.emulatedMs() / 1000.0 + "s";
+        if (step instanceof Step.Fault f) return f.kind().label() + (f.pool() ? "-pool " : " ") + f.target();
+        if (step instanceof Step.Heal h) return "heal" + (h.pool() ? "-pool " : " ") + h.target();
+        if (step instanceof Step.HealAll) return "heal-all";
+        if (step instanceof Step.Admin a) return "admin " + a.verb().label() + " " + a.args();
+        if (step instanceof Step.Await w) return "await " + w.eventType() + (w.pool() != null ? " pool=" + w.pool() : "")
+                + (w.server() != null ? " server=" + w.server() : "") + " within " + w.withinMs() / 1000.0 + "s";
+        return step.toString();
+    }
+}
