@@ -513,7 +513,8 @@ public final class FrontEndPool {
         for (Group g : groups) {
             if (!g.members.contains(idx)) continue;
             GroupState before = g.state;
-            if (g.primary == idx) {
+            boolean wasPrimary = g.primary == idx;
+            if (wasPrimary) {
                 int np = electPrimary(g, idx);
                 if (np >= 0) {
                     g.primary = np;
@@ -528,6 +529,12 @@ public final class FrontEndPool {
             if (s >= 0) {
                 g.members.add(s);
                 ev.add(new ReplicaRebuilt(now, whereGroup(g, s), servers.get(s), g.members.size()));
+                if (wasPrimary && g.primary < 0) {
+                    // no other live replica: the drain copied the group to s, which takes over its users
+                    g.primary = s;
+                    g.epoch++;
+                    ev.add(new PrimaryMoved(now, whereGroup(g, s), server, servers.get(s), g.epoch, "drain", g.users));
+                }
             }
             classify(g);
             reportTransition(g, before, now, ev);
@@ -547,6 +554,8 @@ public final class FrontEndPool {
         status[idx] = ServerStatus.UP;
         ev.add(new ServerUp(now, where(idx)));
         if (state == PoolState.RUNNING) {
+            // a drain that cost the pool its quorum left the server's replicas in place: they rejoin now
+            rejoin(idx, now, ev);
             schedulePlacement(now);
         } else {
             tryStart(now, ev, false);

@@ -20,10 +20,20 @@ public final class HeartbeatMonitor {
     private final long intervalMs;
     private final int suspectAfterMissed;
     private final int downAfterMissed;
+    private final long minDownMs;
     private final Map<String, Long> lastBeat = new LinkedHashMap<>();
     private final Map<String, Integer> reported = new LinkedHashMap<>();
 
     public HeartbeatMonitor(long intervalMs, int suspectAfterMissed, int downAfterMissed) {
+        this(intervalMs, suspectAfterMissed, downAfterMissed, 0);
+    }
+
+    /**
+     * @param minDownMs a floor on the silence before a down verdict, whatever the heartbeat count: the
+     *                  emulator uses it to keep a scaled-down detection above what a busy machine's
+     *                  scheduling hiccups can fake
+     */
+    public HeartbeatMonitor(long intervalMs, int suspectAfterMissed, int downAfterMissed, long minDownMs) {
         if (intervalMs <= 0) throw new IllegalArgumentException("heartbeat interval must be > 0");
         if (suspectAfterMissed < 1 || downAfterMissed <= suspectAfterMissed) {
             throw new IllegalArgumentException("need 1 <= suspect-after-missed < down-after-missed");
@@ -31,6 +41,7 @@ public final class HeartbeatMonitor {
         this.intervalMs = intervalMs;
         this.suspectAfterMissed = suspectAfterMissed;
         this.downAfterMissed = downAfterMissed;
+        this.minDownMs = minDownMs;
     }
 
     /** A heartbeat arrived. Returns true when the server was suspected or down before (it is back). */
@@ -63,8 +74,9 @@ public final class HeartbeatMonitor {
     public List<Verdict> check(long nowMs) {
         List<Verdict> out = new ArrayList<>();
         for (Map.Entry<String, Long> e : lastBeat.entrySet()) {
-            int missed = (int) ((nowMs - e.getValue()) / intervalMs);
-            int level = missed >= downAfterMissed ? 2 : missed >= suspectAfterMissed ? 1 : 0;
+            long silent = nowMs - e.getValue();
+            int missed = (int) (silent / intervalMs);
+            int level = missed >= downAfterMissed && silent >= minDownMs ? 2 : missed >= suspectAfterMissed ? 1 : 0;
             int before = reported.getOrDefault(e.getKey(), 0);
             if (level > before) {
                 reported.put(e.getKey(), level);
@@ -80,5 +92,5 @@ public final class HeartbeatMonitor {
     public int downAfterMissed() { return downAfterMissed; }
 
     /** Emulated time from the last heartbeat to a down verdict. */
-    public long detectionMs() { return intervalMs * downAfterMissed; }
+    public long detectionMs() { return Math.max(intervalMs * downAfterMissed, minDownMs); }
 }

@@ -29,6 +29,8 @@ import java.util.concurrent.TimeUnit;
  * @param backendFlushIntervalMs      emulated: how often Front Ends lazily write to the back end (unconfirmed)
  * @param frontEnd                    Front End pool rules (rebuild delay, quorum-loss service, tables)
  * @param minWallHeartbeatMs          wall: the smallest heartbeat interval the emulator accepts after scaling
+ * @param minWallDetectionMs          wall: a floor on heartbeat failure detection, so that scheduling hiccups
+ *                                    of a busy machine are not taken for a frozen server
  */
 public record EmulatorSettings(
         double timeScale,
@@ -39,7 +41,8 @@ public record EmulatorSettings(
         long registrarFailbackDetectionMs,
         long backendFlushIntervalMs,
         FrontEndSettings frontEnd,
-        long minWallHeartbeatMs) {
+        long minWallHeartbeatMs,
+        long minWallDetectionMs) {
 
     /** Reads the {@code poolpair} section. Bad values become problems naming the key. */
     public static EmulatorSettings fromConfig(Config root) {
@@ -74,9 +77,10 @@ public record EmulatorSettings(
             }
         }
         long minWall = get(problems, c, "min-wall-heartbeat", () -> c.getDuration("min-wall-heartbeat", TimeUnit.MILLISECONDS), 5L);
+        long minDetect = get(problems, c, "min-wall-detection", () -> c.getDuration("min-wall-detection", TimeUnit.MILLISECONDS), 1000L);
         if (!problems.isEmpty()) throw new InvalidInputException(problems);
         FrontEndSettings fe = new FrontEndSettings(3, qlAt, qlService, rebuild, guideline, new QuorumSettings(twelve, overrides));
-        return new EmulatorSettings(timeScale, hb, suspect, down, reg, regBack, flush, fe, minWall);
+        return new EmulatorSettings(timeScale, hb, suspect, down, reg, regBack, flush, fe, minWall, minDetect);
     }
 
     private interface Getter<T> { T get(); }
@@ -119,17 +123,20 @@ public record EmulatorSettings(
 
     public long toWallMs(long emulatedMs) { return Math.max(1, Math.round(emulatedMs / timeScale)); }
 
-    /** Emulated time from a server's last heartbeat to its down verdict. */
+    /** Emulated time from a server's last heartbeat to its down verdict (before the wall floor). */
     public long failureDetectionMs() { return heartbeatIntervalMs * downAfterMissed; }
+
+    /** The wall-time floor on detection, in emulated milliseconds at this time-scale. */
+    public long minDetectionEmulatedMs() { return Math.round(minWallDetectionMs * timeScale); }
 
     public EmulatorSettings withTimeScale(double scale) {
         return new EmulatorSettings(scale, heartbeatIntervalMs, suspectAfterMissed, downAfterMissed,
-                registrarFailureDetectionMs, registrarFailbackDetectionMs, backendFlushIntervalMs, frontEnd, minWallHeartbeatMs);
+                registrarFailureDetectionMs, registrarFailbackDetectionMs, backendFlushIntervalMs, frontEnd, minWallHeartbeatMs, minWallDetectionMs);
     }
 
     public EmulatorSettings withFrontEnd(FrontEndSettings fe) {
         return new EmulatorSettings(timeScale, heartbeatIntervalMs, suspectAfterMissed, downAfterMissed,
-                registrarFailureDetectionMs, registrarFailbackDetectionMs, backendFlushIntervalMs, fe, minWallHeartbeatMs);
+                registrarFailureDetectionMs, registrarFailbackDetectionMs, backendFlushIntervalMs, fe, minWallHeartbeatMs, minWallDetectionMs);
     }
 
     /**

@@ -65,7 +65,7 @@ public abstract class PoolSupervisor extends AbstractBehavior<Command> {
         this.timers = timers;
         this.wallHeartbeat = Duration.ofMillis(settings.wallHeartbeatMs());
         this.monitor = new HeartbeatMonitor(settings.heartbeatIntervalMs(), settings.suspectAfterMissed(),
-                settings.downAfterMissed());
+                settings.downAfterMissed(), settings.minDetectionEmulatedMs());
         timers.startTimerAtFixedRate("check-heartbeats", PoolProtocol.CheckHeartbeats.INSTANCE,
                 Duration.ofMillis(Math.max(1, settings.wallHeartbeatMs() / 2)));
     }
