@@ -61,6 +61,8 @@ public final class FrontEndPool {
     private final Set<Integer> overCapacity = new HashSet<>();
     /** Emulated time at which placement work (rebuild, rebalance) is due, or -1. */
     private long placementDueMs = -1;
+    /** Servers that have never been up: when one first joins a running pool, Fabric places load on it at once. */
+    private final Set<Integer> neverUp = new HashSet<>();
 
     public FrontEndPool(String name, String site, List<String> servers, int users, int routingGroups,
                         ProductVersion version, FrontEndSettings settings) {
@@ -76,6 +78,7 @@ public final class FrontEndPool {
         this.replicaTarget = Math.min(settings.replicasPerGroup(), servers.size());
         this.status = new ServerStatus[servers.size()];
         java.util.Arrays.fill(status, ServerStatus.DOWN);
+        for (int i = 0; i < servers.size(); i++) neverUp.add(i);
         place(routingGroups);
     }
 
@@ -131,10 +134,12 @@ public final class FrontEndPool {
         if (status[idx] != ServerStatus.DOWN) return List.of();
         List<FailoverEvent> ev = new ArrayList<>();
         status[idx] = ServerStatus.UP;
+        boolean first = neverUp.remove(idx);
         ev.add(new ServerUp(now, where(idx)));
         if (state == PoolState.RUNNING) {
             rejoin(idx, now, ev);
-            schedulePlacement(now);
+            if (first) placementDueMs = now.emulatedMs();
+            else schedulePlacement(now);
             loadChanged(now, "a Front End returned", ev);
         } else {
             if (runningCount() == 1 && firstBackAfterFullStop < 0) firstBackAfterFullStop = idx;
