@@ -215,4 +215,74 @@ public sealed interface FailoverEvent {
         public String type() { return "run-marker"; }
         public String describe() { return marker + (detail == null || detail.isEmpty() ? "" : ": " + detail); }
     }
+
+    // ----- disaster recovery (pool pairs, Backup Service, CMS, back end, users) -----
+
+    /** A pool's SfB PoolState changed (Active, FailingOver, FailedOver, FailedBack). */
+    record PoolFailoverState(Time time, Where where, String from, String to, String detail) implements FailoverEvent {
+        public String type() { return "pool-failover-state"; }
+        public String describe() { return "pool " + where.pool() + " PoolState " + from + " -> " + to + (detail == null ? "" : " (" + detail + ")"); }
+        public Level level() { return to.equals("FailingOver") ? Level.WARN : Level.INFO; }
+    }
+
+    /** A Backup Service direction changed state (steady, final, backlog). */
+    record BackupState(Time time, Where where, String fromPool, String toPool, String module, String state, long lagMs,
+                       int pending) implements FailoverEvent {
+        public String type() { return "backup-state"; }
+        public String describe() {
+            return "Backup Service " + module + " " + fromPool + " -> " + toPool + " is " + state + " (lag " + lagMs / 1000 + " s, "
+                    + pending + " pending)";
+        }
+        public Level level() { return state.equals("backlog") ? Level.WARN : Level.INFO; }
+    }
+
+    /** Users of a home pool moved between modes (normal, resiliency, signed-out), or between serving pools. */
+    record UsersMoved(Time time, Where where, int users, String fromMode, String toMode, String servedBy, String reason)
+            implements FailoverEvent {
+        public String type() { return "users-moved"; }
+        public String describe() {
+            return users + " users of " + where.pool() + " " + fromMode + " -> " + toMode
+                    + (servedBy == null ? "" : " on " + servedBy) + " (" + reason + ")";
+        }
+        public Level level() { return toMode.equals("signed-out") ? Level.ERROR : toMode.equals("resiliency") ? Level.WARN : Level.INFO; }
+    }
+
+    /** The active Central Management Store master moved. */
+    record CmsMoved(Time time, Where where, String fromPool, String toPool, String mode) implements FailoverEvent {
+        public String type() { return "cms-moved"; }
+        public String describe() { return "Central Management Store active master " + fromPool + " -> " + toPool + " (" + mode + ")"; }
+    }
+
+    /** An Edge pool's next hop or the federation route changed (admin). */
+    record EdgeRouteChanged(Time time, Where where, String route, String from, String to) implements FailoverEvent {
+        public String type() { return "edge-route-changed"; }
+        public String describe() { return route + " of " + where.pool() + ": " + from + " -> " + to; }
+    }
+
+    /** Something the Backup Service does not replicate, met after a failover (LIS, Response Group, parked calls). */
+    record NotReplicated(Time time, Where where, String what, String consequence) implements FailoverEvent {
+        public String type() { return "not-replicated"; }
+        public String describe() { return what + ": " + consequence; }
+        public Level level() { return Level.WARN; }
+    }
+
+    /** The back end of a pool changed state (principal moved, unavailable, available again). */
+    record BackEndState(Time time, Where where, String mode, String state, String principal, String detail)
+            implements FailoverEvent {
+        public String type() { return "back-end-state"; }
+        public String describe() {
+            return "back end of " + where.pool() + " (" + mode + ") " + state + (principal == null ? "" : ", principal " + principal)
+                    + (detail == null ? "" : ": " + detail);
+        }
+        public Level level() { return state.equals("unavailable") ? Level.ERROR : Level.INFO; }
+    }
+
+    /** Operations refused by the user's mode, counted over a period (one event per pool, mode and operation). */
+    record OperationsRefused(Time time, Where where, String operation, String mode, int count, String reason)
+            implements FailoverEvent {
+        public String type() { return "operations-refused"; }
+        public String describe() { return count + " " + operation + " refused for users of " + where.pool() + " in " + mode + " mode: " + reason; }
+        public Level level() { return Level.WARN; }
+    }
 }
+

@@ -1,0 +1,121 @@
+package io.poolpair.model.dr;
+
+import io.poolpair.model.event.FailoverEvent;
+import io.poolpair.model.event.FailoverEvent.BackupState;
+import io.poolpair.model.event.Where;
+import io.poolpair.model.time.Time;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The Backup Service of one pool pair (spec §3.2): user data and conference content both ways every sync
+ * interval, and the Central Management Store one way, active master to standby.
+ */
+public final class BackupService {
+
+    /** Allowed sync intervals ([P6]): 5 s to 3 h. */
+    public static final long MIN_INTERVAL_MS = 5_000;
+    public static final long MAX_INTERVAL_MS = 3L * 3600_000;
+
+    private final String poolA;
+    private final String poolB;
+    private final String siteA;
+    private final String siteB;
+    private final long intervalMs;
+    private final ReplicationDirection aToB;
+    private final ReplicationDirection bToA;
+    /** Conference content (DataConf) versions written on each pool and shipped to the other. */
+    private long contentA;
+    private long contentB;
+    private long contentShippedAtoB;
+    private long contentShippedBtoA;
+    private long nextSyncMs;
+
+    public BackupService(String poolA, String siteA, String poolB, String siteB, long intervalMs, long startMs) {
+        if (intervalMs < MIN_INTERVAL_MS || intervalMs > MAX_INTERVAL_MS) {
+            throw new IllegalArgumentException("Backup Service sync interval must be 5 s to 3 h, got " + intervalMs + " ms");
+        }
+        this.poolA = poolA;
+        this.poolB = poolB;
+        this.siteA = siteA;
+        this.siteB = siteB;
+        this.intervalMs = intervalMs;
+        this.aToB = new ReplicationDirection(poolA, poolB, startMs);
+        this.bToA = new ReplicationDirection(poolB, poolA, startMs);
+        this.nextSyncMs = startMs + intervalMs;
+    }
+
+    public ReplicationDirection from(String pool) {
+        if (pool.equals(poolA)) return aToB;
+        if (pool.equals(poolB)) return bToA;
+        throw new IllegalArgumentException("pool " + pool + " is not in pair " + poolA + "/" + poolB);
+    }
+
+    /** Conference content was written on a pool (an upload, a whiteboard). */
+    public void contentWritten(String pool) {
+        if (pool.equals(poolA)) contentA++;
+        else contentB++;
+    }
+
+    public long nextSyncMs() { return nextSyncMs; }
+
+    public long intervalMs() { return intervalMs; }
+
+    /**
+     * Runs the syncs due at {@code now}. {@code aUp}/{@code bUp}: whether each pool's Front Ends run;
+     * {@code linkUp}: whether the sites can reach each other.
+     */
+    public List<FailoverEvent> tick(Time now, boolean aUp, boolean bUp, boolean linkUp) {
+        List<FailoverEvent> ev = new ArrayList<>();
+        if (now.emulatedMs() < nextSyncMs) return ev;
+        nextSyncMs = now.emulatedMs() + intervalMs;
+        boolean can = aUp && bUp && linkUp;
+        syncOne(aToB, can, now, siteA, ev);
+        syncOne(bToA, can, now, siteB, ev);
+        if (can) {
+            contentShippedAtoB = contentA;
+            contentShippedBtoA = contentB;
+        }
+        return ev;
+    }
+
+    /** Syncs now, whatever the interval (Invoke-CsBackupServiceSync, or a final sync for a planned failover). */
+    public List<FailoverEvent> syncNow(Time now, boolean aUp, boolean bUp, boolean linkUp) {
+        nextSyncMs = now.emulatedMs();
+        return tick(now, aUp, bUp, linkUp);
+    }
+
+    private static void syncOne(ReplicationDirection d, boolean can, Time now, String site, List<FailoverEvent> ev) {
+        int pending = d.pendingCount();
+        long lag = d.lagMs(now.emulatedMs());
+        ReplicationDirection.State changed = d.sync(now.emulatedMs(), can);
+        if (changed != null) {
+            ev.add(new BackupState(now, Where.pool(site, d.source()), d.source(), d.target(), "UserServices.PresenceFocus",
+                    changed.label(), can ? 0 : lag, can ? 0 : pending));
+        }
+    }
+
+    /** Conference content of {@code pool} not yet shipped to its partner. */
+    public long contentUnshipped(String pool) {
+        return pool.equals(poolA) ? contentA - contentShippedAtoB : contentB - contentShippedBtoA;
+    }
+
+    /**
+     * {@code Invoke-CsBackupServiceSync -BackupModule ConfServices.DataConf} after a failback: the content the
+     * failed-over users made on the backup pool is copied home. Returns how many items were copied.
+     */
+    public long copyContentHome(String home) {
+        String backup = home.equals(poolA) ? poolB : poolA;
+        long n = contentUnshipped(backup);
+        if (backup.equals(poolA)) contentShippedAtoB = contentA;
+        else contentShippedBtoA = contentB;
+        return n;
+    }
+
+    public String poolA() { return poolA; }
+
+    public String poolB() { return poolB; }
+
+    public String partnerOf(String pool) { return pool.equals(poolA) ? poolB : poolA; }
+}
