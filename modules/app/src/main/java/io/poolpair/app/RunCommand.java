@@ -84,9 +84,12 @@ final class RunCommand implements Callable<Integer> {
                 };
                 List<StepResult> results = new ScenarioRunner(d, progress).run(s);
                 List<PoolView> end = d.status();
+                List<io.poolpair.runtime.status.PairView> pairs = d.pairs();
+                io.poolpair.runtime.status.SiteView site = d.site();
                 bus.publish(new RunMarker(clock.now(), new Where(null, null, null, null), "run-finished", s.name()));
                 long failed = results.stream().filter(r -> !r.ok()).count();
                 summary(stdout, s, settings, clock, wallStart, dir, bus.history(), results, end);
+                pairsSummary(stdout, pairs, site);
                 return failed == 0 ? Main.EXIT_OK : Main.EXIT_FAILED;
             }
         }
@@ -131,6 +134,11 @@ final class RunCommand implements Callable<Integer> {
         for (StepResult r : results) {
             if (!r.ok()) out.printf("  FAILED step %d (%s): %s%n", r.index() + 1, r.step(), r.message());
         }
+        List<String> acts = ActSummary.lines(events);
+        if (!acts.isEmpty()) {
+            out.println("per act:");
+            for (String a : acts) out.println("  " + a);
+        }
         out.println("pools at the end:");
         for (PoolView p : end) {
             long upCount = p.servers().stream().filter(v -> v.observed().equals("up")).count();
@@ -149,6 +157,25 @@ final class RunCommand implements Callable<Integer> {
         for (FailoverEvent e : events) counts.merge(e.type(), 1, Integer::sum);
         out.println("events: " + events.size() + " " + counts);
         out.println("events file: " + dir.resolve("events.jsonl"));
+        out.flush();
+    }
+
+    private static void pairsSummary(PrintWriter out, List<io.poolpair.runtime.status.PairView> pairs,
+                                     io.poolpair.runtime.status.SiteView site) {
+        for (io.poolpair.runtime.status.PairView p : pairs) {
+            out.println("pool pair " + p.sides().get(0).pool() + " / " + p.sides().get(1).pool() + " (Backup Service every "
+                    + p.syncIntervalMs() / 1000 + " s emulated, " + p.lostWrites() + " writes lost in failovers):");
+            for (io.poolpair.runtime.status.PairView.Side s : p.sides()) {
+                out.printf(Locale.ROOT, "  %-8s PoolState %-11s %d users %s%s%n", s.pool(), s.poolState(), s.users(), s.mode(),
+                        s.servedBy() == null ? "" : " on " + s.servedBy());
+            }
+            for (io.poolpair.runtime.status.PairView.Direction d : p.backup()) {
+                out.printf(Locale.ROOT, "  backup %s -> %s: %s, lag %d s, %d pending, %d shipped%n", d.from(), d.to(), d.state(),
+                        d.lagMs() / 1000, d.pending(), d.shipped());
+            }
+        }
+        out.println("CMS active master: " + site.cmsPool() + "; federation route: " + site.federationEdge()
+                + (site.federationUp() ? " (up)" : " (DOWN)") + "; Edge next hops: " + site.edgeNextHops());
         out.flush();
     }
 

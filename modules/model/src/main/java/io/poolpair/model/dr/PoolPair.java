@@ -47,6 +47,7 @@ public final class PoolPair {
         boolean up;
         long downSinceMs = -1;
         long upSinceMs = 0;
+        boolean everUp;
         /** where the users are served: this pool, the partner, or nowhere (null) */
         String servedBy;
         UserMode mode = UserMode.SIGNED_OUT;
@@ -60,7 +61,9 @@ public final class PoolPair {
         long backEndDownSinceMs = -1;
         boolean lisRestored = true;
         boolean responseGroupsImported = true;
-        final Map<String, Integer> refused = new LinkedHashMap<>();
+        /** refusals since the last report: mode -> operation -> count, and operation -> reason */
+        final Map<UserMode, Map<String, Integer>> refused = new java.util.EnumMap<>(UserMode.class);
+        final Map<String, String> reasons = new LinkedHashMap<>();
 
         Side(String pool, String site, int users) {
             this.pool = pool;
@@ -113,9 +116,12 @@ public final class PoolPair {
             s.upSinceMs = now.emulatedMs();
             s.relogonDueMs = -1;
             s.autoFailoverDueMs = -1;
+            boolean first = !s.everUp;
+            s.everUp = true;
             if (s.state == DrState.ACTIVE || s.state == DrState.FAILED_BACK) {
                 if (s.servedBy == null) {
-                    move(s, backEndMode(s, now), s.pool, "home pool " + s.pool + " is back", now, ev);
+                    move(s, backEndMode(s, now), s.pool, first ? "signed in to home pool " + s.pool
+                            : "home pool " + s.pool + " is back", now, ev);
                 } else if (!s.servedBy.equals(s.pool)) {
                     s.returnHomeDueMs = now.emulatedMs() + settings.registrarFailbackDetectionMs();
                 }
@@ -362,7 +368,7 @@ public final class PoolPair {
             d = new ResiliencyMatrix.Decision(false, "Response Groups not imported on " + s.servedBy + " [L13]");
         }
         if (!d.allowed()) {
-            s.refused.merge(op.label() + "|" + s.mode.label() + "|" + d.reason(), 1, Integer::sum);
+            countRefusal(s, op, d.reason());
             return new Outcome(false, s.servedBy, d.reason(), null);
         }
         if (!op.persistentWrite()) return new Outcome(true, s.servedBy, null, null);
@@ -370,21 +376,29 @@ public final class PoolPair {
         WriteRecord w = new WriteRecord(nextWriteId++, user, s.pool, s.servedBy, now.emulatedMs());
         if (!dir.record(w)) {
             String why = "pool " + s.servedBy + " is read-only during a planned failover";
-            s.refused.merge(op.label() + "|" + s.mode.label() + "|" + why, 1, Integer::sum);
+            countRefusal(s, op, why);
             return new Outcome(false, s.servedBy, why, null);
         }
+        if (op == Operation.SCHEDULE_MEETING) backup.contentWritten(s.servedBy);
         return new Outcome(true, s.servedBy, null, w);
     }
 
-    /** The refusals counted since the last call, as one event per pool, mode, operation and reason. */
+    private static void countRefusal(Side s, Operation op, String reason) {
+        s.refused.computeIfAbsent(s.mode, m -> new LinkedHashMap<>()).merge(op.label(), 1, Integer::sum);
+        s.reasons.put(op.label(), reason);
+    }
+
+    /** The refusals counted since the last call, as one event per pool and mode (counts and reasons by operation). */
     public List<FailoverEvent> drainRefusals(Time now) {
         List<FailoverEvent> ev = new ArrayList<>();
         for (Side s : List.of(a, b)) {
-            for (Map.Entry<String, Integer> e : s.refused.entrySet()) {
-                String[] k = e.getKey().split("\\|", 3);
-                ev.add(new OperationsRefused(now, Where.pool(s.site, s.pool), k[0], k[1], e.getValue(), k[2]));
+            for (Map.Entry<UserMode, Map<String, Integer>> e : s.refused.entrySet()) {
+                Map<String, String> why = new LinkedHashMap<>();
+                for (String op : e.getValue().keySet()) why.put(op, s.reasons.get(op));
+                ev.add(new OperationsRefused(now, Where.pool(s.site, s.pool), e.getKey().label(), e.getValue(), why));
             }
             s.refused.clear();
+            s.reasons.clear();
         }
         return ev;
     }

@@ -277,11 +277,21 @@ public sealed interface FailoverEvent {
         public Level level() { return state.equals("unavailable") ? Level.ERROR : Level.INFO; }
     }
 
-    /** Operations refused by the user's mode, counted over a period (one event per pool, mode and operation). */
-    record OperationsRefused(Time time, Where where, String operation, String mode, int count, String reason)
-            implements FailoverEvent {
+    /**
+     * Operations refused for the users of a pool in one mode, counted over a period: {@code counts} by
+     * operation, {@code reasons} the rule behind each.
+     */
+    record OperationsRefused(Time time, Where where, String mode, java.util.Map<String, Integer> counts,
+                             java.util.Map<String, String> reasons) implements FailoverEvent {
+        public OperationsRefused {
+            counts = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(counts));
+            reasons = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(reasons));
+        }
         public String type() { return "operations-refused"; }
-        public String describe() { return count + " " + operation + " refused for users of " + where.pool() + " in " + mode + " mode: " + reason; }
+        public int total() { return counts.values().stream().mapToInt(Integer::intValue).sum(); }
+        public String describe() {
+            return total() + " operations refused for users of " + where.pool() + " in " + mode + " mode " + counts;
+        }
         public Level level() { return Level.WARN; }
     }
 }

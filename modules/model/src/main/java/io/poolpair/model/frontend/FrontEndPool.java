@@ -63,6 +63,8 @@ public final class FrontEndPool {
     private long placementDueMs = -1;
     /** Servers that have never been up: when one first joins a running pool, Fabric places load on it at once. */
     private final Set<Integer> neverUp = new HashSet<>();
+    /** Whether the primary SQL database is there to break ties (spec §2.3); false once it failed over or is down. */
+    private boolean sqlWitness = true;
 
     public FrontEndPool(String name, String site, List<String> servers, int users, int routingGroups,
                         ProductVersion version, FrontEndSettings settings) {
@@ -161,7 +163,7 @@ public final class FrontEndPool {
         downOrder.add(idx);
         if (runningCount() == 0) firstBackAfterFullStop = -1;
         if (state == PoolState.RUNNING) {
-            if (!quorumRule.holds(running())) {
+            if (!quorumHolds(running())) {
                 loseQuorum(now, ev);
                 return ev;
             }
@@ -176,12 +178,68 @@ public final class FrontEndPool {
         return ev;
     }
 
+    /**
+     * Table A, plus the even-pool witness rule of spec §2.3: where the table's count is exactly half the
+     * seeds (pools of 2, 4 and 6), the primary SQL database breaks the tie; once it has failed over or is
+     * gone, the pool needs one seed more.
+     */
+    private boolean quorumHolds(List<Integer> run) {
+        if (!quorumRule.holds(run)) return false;
+        return sqlWitness || !witnessBreaksTie() || quorumRule.runningSeeds(run) > quorumRule.required();
+    }
+
+    private boolean witnessBreaksTie() {
+        return quorumRule.seeds() % 2 == 0 && quorumRule.required() * 2 == quorumRule.seeds();
+    }
+
+    /** The rule as it applies now, for messages. */
+    private String ruleNow() {
+        return quorumRule.describe() + (!sqlWitness && witnessBreaksTie()
+                ? " without the SQL witness, which failed over or is down: one more is needed" : "");
+    }
+
+    /**
+     * The pool's primary SQL database is (or is no longer) available as the tie-breaking witness: it is not
+     * when the back end failed over to the mirror or is unavailable. An even pool running exactly half its
+     * seeds then loses quorum (spec §2.3).
+     */
+    public List<FailoverEvent> setSqlWitness(boolean available, Time now) {
+        List<FailoverEvent> ev = new ArrayList<>();
+        if (sqlWitness == available) return ev;
+        sqlWitness = available;
+        if (state == PoolState.RUNNING && !quorumHolds(running())) loseQuorum(now, ev);
+        else if (state != PoolState.RUNNING && available) tryStart(now, ev, false);
+        return ev;
+    }
+
+    /**
+     * A 2-FE pool whose back end failed goes down soon after (spec §2.4, [S2][B6]); the caller decides when
+     * "soon" has come (a setting) and calls this.
+     */
+    public List<FailoverEvent> backEndLostTwoFrontEnds(Time now) {
+        List<FailoverEvent> ev = new ArrayList<>();
+        if (servers.size() == 2 && state == PoolState.RUNNING) {
+            state = PoolState.QUORUM_LOST;
+            List<String> stopped = new ArrayList<>();
+            for (int i : running()) stopped.add(servers.get(i));
+            ev.add(new PoolQuorumLost(now, Where.pool(site, name), running().size(), quorumRule.required(),
+                    "a 2-FE pool whose back end failed goes down", stopped));
+            placementDueMs = -1;
+            lastBlockedReason = null;
+            overCapacity.clear();
+            for (Group g : groups) g.state = GroupState.OFFLINE;
+        }
+        return ev;
+    }
+
+    public boolean sqlWitness() { return sqlWitness; }
+
     private void loseQuorum(Time now, List<FailoverEvent> ev) {
         state = PoolState.QUORUM_LOST;
         List<String> stopped = new ArrayList<>();
         for (int i : running()) stopped.add(servers.get(i));
         ev.add(new PoolQuorumLost(now, Where.pool(site, name), running().size(), quorumRule.required(),
-                quorumRule.describe(), stopped));
+                ruleNow(), stopped));
         placementDueMs = -1;
         lastBlockedReason = null;
         overCapacity.clear();
@@ -246,7 +304,7 @@ public final class FrontEndPool {
     /** @param how how the start is reported when it succeeds, or null for first-start / restart / recovery */
     private void tryStart(Time now, List<FailoverEvent> ev, boolean forced, String how) {
         List<Integer> run = running();
-        if (!quorumRule.holds(run)) return;
+        if (!quorumHolds(run)) return;
         String blocked = null;
         if (!forced) {
             if (run.size() < requiredToStart) {
@@ -420,7 +478,7 @@ public final class FrontEndPool {
         String verb = "quorum-loss-recovery";
         List<FailoverEvent> ev = new ArrayList<>();
         if (state != PoolState.RUNNING) {
-            if (!quorumRule.holds(running())) {
+            if (!quorumHolds(running())) {
                 return AdminResult.refused(new AdminVerbRefused(now, Where.pool(site, name), verb,
                         "only " + running().size() + " Front Ends running; the pool needs " + quorumRule.describe()
                                 + " before it can be recovered"));
@@ -495,7 +553,7 @@ public final class FrontEndPool {
         List<Integer> rest = new ArrayList<>(running());
         rest.remove((Integer) idx);
         if (!force) {
-            if (!quorumRule.holds(rest)) {
+            if (!quorumHolds(rest)) {
                 return AdminResult.refused(new AdminVerbRefused(now, where(idx), verb,
                         "draining " + server + " would leave " + rest.size() + " running and lose pool quorum ("
                                 + quorumRule.describe() + "); use force to drain anyway"));
@@ -511,7 +569,7 @@ public final class FrontEndPool {
         List<FailoverEvent> ev = new ArrayList<>();
         status[idx] = ServerStatus.DRAINED;
         ev.add(new ServerDown(now, where(idx), "drain"));
-        if (!quorumRule.holds(running())) {
+        if (!quorumHolds(running())) {
             loseQuorum(now, ev);
             return AdminResult.done(ev, server + " drained by force; the pool lost quorum");
         }

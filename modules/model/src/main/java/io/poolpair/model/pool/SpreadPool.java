@@ -41,7 +41,9 @@ public final class SpreadPool {
     private final boolean[] up;
     private final int[] load;
     private final String unit;
-    private final int offered;
+    private final int baseOffered;
+    private int offered;
+    private final Map<String, Integer> extra = new LinkedHashMap<>();
     private final int guidelinePerServer;
     private final OnLoss onLoss;
     private final Set<Integer> overCapacity = new HashSet<>();
@@ -65,6 +67,7 @@ public final class SpreadPool {
         this.up = new boolean[servers.size()];
         this.load = new int[servers.size()];
         this.unit = unit;
+        this.baseOffered = offered;
         this.offered = offered;
         this.guidelinePerServer = guidelinePerServer;
         this.onLoss = onLoss;
@@ -131,6 +134,26 @@ public final class SpreadPool {
                 : onLoss == OnLoss.RETRY_OTHERS ? "clients of " + who + " retried the other pool members"
                 : "new " + unit + " go to the surviving servers";
         spread(now, why, ev);
+        return ev;
+    }
+
+    /**
+     * Load of another pool that reached this one (remote users who re-queried DNS SRV records and fell to
+     * this site's Edge or Director pool, spec §6.2, §6.3); 0 removes it.
+     */
+    public List<FailoverEvent> setExtraLoad(String fromPool, int amount, Time now) {
+        if (amount <= 0) extra.remove(fromPool);
+        else extra.put(fromPool, amount);
+        int before = offered;
+        offered = baseOffered + extra.values().stream().mapToInt(Integer::intValue).sum();
+        List<FailoverEvent> ev = new ArrayList<>();
+        if (offered == before) return ev;
+        if (servingCount() == 0) {
+            unserved = offered;
+            return ev;
+        }
+        spread(now, amount > 0 ? amount + " " + unit + " of " + fromPool + " re-queried DNS SRV and reached " + name
+                + " (SRV priority)" : unit + " of " + fromPool + " went back to their own pool", ev);
         return ev;
     }
 

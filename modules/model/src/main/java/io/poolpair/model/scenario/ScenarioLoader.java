@@ -33,8 +33,10 @@ import java.util.Set;
 public final class ScenarioLoader {
 
     private static final Set<String> ACTIONS = Set.of("note", "wait", "kill", "hang", "restart", "kill-pool",
-            "hang-pool", "restart-pool", "heal", "heal-pool", "heal-all", "admin", "await");
-    private static final Set<String> MODIFIERS = Set.of("pool", "server", "force", "within");
+            "hang-pool", "restart-pool", "heal", "heal-pool", "heal-all", "admin", "await", "kill-site", "heal-site",
+            "fail-backend", "heal-backend");
+    private static final Set<String> MODIFIERS = Set.of("pool", "server", "edge", "force", "disaster", "within", "component",
+            "expect", "text");
     private static final Set<String> TOP = Set.of("format-version", "name", "description", "time-scale", "steps");
 
     private ScenarioLoader() {}
@@ -152,6 +154,19 @@ public final class ScenarioLoader {
                     return new Step.Heal(str(v), true, vo);
                 case "heal-all":
                     return new Step.HealAll(vo);
+                case "kill-site":
+                    return new Step.SiteFault(str(v), true, vo);
+                case "heal-site":
+                    return new Step.SiteFault(str(v), false, vo);
+                case "fail-backend", "heal-backend": {
+                    String comp = o.containsKey("component") ? str(o.get("component")) : "primary";
+                    if (!List.of("primary", "mirror", "witness").contains(comp)) {
+                        problems.add(Problem.error(origin(file, o.get("component")), field + ".component",
+                                "'" + comp + "' is not one of primary, mirror, witness"));
+                        return null;
+                    }
+                    return new Step.BackEndFault(str(v), comp, action.startsWith("fail"), vo);
+                }
                 case "admin": {
                     AdminVerb verb = AdminVerb.parse(str(v));
                     if (verb == null) {
@@ -159,15 +174,31 @@ public final class ScenarioLoader {
                         return null;
                     }
                     Map<String, String> args = new LinkedHashMap<>();
-                    for (String k : List.of("pool", "server", "force")) {
-                        if (o.containsKey(k)) args.put(k, str(o.get(k)));
+                    for (String k : List.of("pool", "server", "edge", "force", "disaster")) {
+                        if (!o.containsKey(k)) continue;
+                        if (!verb.required().contains(k) && !verb.options().contains(k)) {
+                            problems.add(Problem.error(origin(file, o.get(k)), field + "." + k, "admin verb " + verb.label()
+                                    + " takes no '" + k + "' (it takes " + String.join(", ", concat(verb.required(), verb.options())) + ")"));
+                            return null;
+                        }
+                        args.put(k, str(o.get(k)));
                     }
-                    if (!args.containsKey(verb.target())) {
-                        problems.add(Problem.error(vo, field + "." + verb.target(), "admin verb " + verb.label()
-                                + " needs a " + verb.target()));
-                        return null;
+                    for (String k : verb.required()) {
+                        if (!args.containsKey(k)) {
+                            problems.add(Problem.error(vo, field + "." + k, "admin verb " + verb.label() + " needs a " + k));
+                            return null;
+                        }
                     }
-                    return new Step.Admin(verb, args, vo);
+                    boolean expectRefused = false;
+                    if (o.containsKey("expect")) {
+                        String e = str(o.get("expect"));
+                        if (!e.equals("refused") && !e.equals("ok")) {
+                            problems.add(Problem.error(origin(file, o.get("expect")), field + ".expect", "must be ok or refused, got '" + e + "'"));
+                            return null;
+                        }
+                        expectRefused = e.equals("refused");
+                    }
+                    return new Step.Admin(verb, args, expectRefused, vo);
                 }
                 case "await": {
                     String type = str(v);
@@ -178,7 +209,8 @@ public final class ScenarioLoader {
                     long within = 60_000;
                     if (o.containsKey("within")) within = duration(o.get("within"), field + ".within", origin(file, o.get("within")), problems);
                     return new Step.Await(type, o.containsKey("pool") ? str(o.get("pool")) : null,
-                            o.containsKey("server") ? str(o.get("server")) : null, within, vo);
+                            o.containsKey("server") ? str(o.get("server")) : null,
+                            o.containsKey("text") ? str(o.get("text")) : null, within, vo);
                 }
                 default:
                     return null;
@@ -187,6 +219,12 @@ public final class ScenarioLoader {
             problems.add(Problem.error(vo, f, "must be a string"));
             return null;
         }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 
     private static String str(ConfigValue v) {
@@ -230,21 +268,15 @@ public final class ScenarioLoader {
             } else if (step instanceof Step.Heal h) {
                 checkTarget(t, h.target(), h.pool(), h.origin(), field, p);
             } else if (step instanceof Step.Admin a) {
-                {
-                    String pool = a.args().get("pool");
-                    String server = a.args().get("server");
-                    if (pool != null) {
-                        var ps = t.pool(pool);
-                        if (ps.isEmpty()) p.add(Problem.error(a.origin(), field + ".pool", "no pool named '" + pool + "' in " + t.file()));
-                        else if (ps.get().role() != Role.FRONT_END) p.add(Problem.error(a.origin(), field + ".pool",
-                                a.verb().label() + " acts on Front End pools; '" + pool + "' is " + ps.get().role().label()));
-                    }
-                    if (server != null) {
-                        var ps = t.poolOfServer(server);
-                        if (ps.isEmpty()) p.add(Problem.error(a.origin(), field + ".server", "no server named '" + server + "' in " + t.file()));
-                        else if (ps.get().role() != Role.FRONT_END) p.add(Problem.error(a.origin(), field + ".server",
-                                a.verb().label() + " acts on Front End servers; '" + server + "' is in " + ps.get().role().label() + " pool " + ps.get().name()));
-                    }
+                checkAdmin(t, a, field, p);
+            } else if (step instanceof Step.SiteFault sf) {
+                if (t.sites().stream().noneMatch(x -> x.name().equals(sf.site()))) {
+                    p.add(Problem.error(sf.origin(), field, "no site named '" + sf.site() + "' in " + t.file()));
+                }
+            } else if (step instanceof Step.BackEndFault bf) {
+                var ps = t.pool(bf.pool());
+                if (ps.isEmpty() || ps.get().role() != Role.FRONT_END) {
+                    p.add(Problem.error(bf.origin(), field, "no Front End pool named '" + bf.pool() + "' in " + t.file()));
                 }
             } else if (step instanceof Step.Await w) {
                 {
@@ -258,6 +290,42 @@ public final class ScenarioLoader {
             }
         }
         return p;
+    }
+
+    private static void checkAdmin(Topology t, Step.Admin a, String field, List<Problem> p) {
+        for (Map.Entry<String, String> e : a.args().entrySet()) {
+            String k = e.getKey();
+            String v = e.getValue();
+            switch (k) {
+                case "pool" -> {
+                    var ps = t.pool(v);
+                    boolean ok = ps.isPresent() && (ps.get().role() == Role.FRONT_END
+                            || (a.verb() == AdminVerb.SET_EDGE_NEXT_HOP && ps.get().role() == Role.DIRECTOR));
+                    if (ps.isEmpty()) p.add(Problem.error(a.origin(), field + ".pool", "no pool named '" + v + "' in " + t.file()));
+                    else if (!ok) p.add(Problem.error(a.origin(), field + ".pool", a.verb().label()
+                            + " acts on Front End pools; '" + v + "' is " + ps.get().role().label()));
+                }
+                case "server" -> {
+                    var ps = t.poolOfServer(v);
+                    if (ps.isEmpty()) p.add(Problem.error(a.origin(), field + ".server", "no server named '" + v + "' in " + t.file()));
+                    else if (ps.get().role() != Role.FRONT_END) p.add(Problem.error(a.origin(), field + ".server",
+                            a.verb().label() + " acts on Front End servers; '" + v + "' is in " + ps.get().role().label()
+                                    + " pool " + ps.get().name()));
+                }
+                case "edge" -> {
+                    var ps = t.pool(v);
+                    if (ps.isEmpty() || ps.get().role() != Role.EDGE) {
+                        p.add(Problem.error(a.origin(), field + ".edge", "no Edge pool named '" + v + "' in " + t.file()));
+                    }
+                }
+                case "force", "disaster" -> {
+                    if (!v.equals("true") && !v.equals("false")) {
+                        p.add(Problem.error(a.origin(), field + "." + k, "must be true or false, got '" + v + "'"));
+                    }
+                }
+                default -> { }
+            }
+        }
     }
 
     private static void checkTarget(Topology t, String target, boolean pool, Origin o, String field, List<Problem> p) {

@@ -24,13 +24,25 @@ public sealed interface Step {
     /** Heals every injected fault. */
     record HealAll(Origin origin) implements Step {}
 
-    /** Runs an admin verb. {@code args} holds "pool" or "server" and options such as "force". */
-    record Admin(AdminVerb verb, Map<String, String> args, Origin origin) implements Step {
+    /**
+     * Runs an admin verb. {@code args} holds its arguments ("pool", "server", "edge") and options ("force",
+     * "disaster"). {@code expectRefused}: the step succeeds only if the verb is refused (to show a rule).
+     */
+    record Admin(AdminVerb verb, Map<String, String> args, boolean expectRefused, Origin origin) implements Step {
         public Admin {
             args = Map.copyOf(args);
         }
     }
 
-    /** Waits until an event of this type (optionally for this pool/server) is seen, at most {@code withinMs} emulated. */
-    record Await(String eventType, String pool, String server, long withinMs, Origin origin) implements Step {}
+    /**
+     * Waits until an event of this type (optionally for this pool/server, and whose text contains
+     * {@code text}) is seen, at most {@code withinMs} emulated.
+     */
+    record Await(String eventType, String pool, String server, String text, long withinMs, Origin origin) implements Step {}
+
+    /** Kills (or heals) every server of every pool in a site, and the site's back ends. */
+    record SiteFault(String site, boolean kill, Origin origin) implements Step {}
+
+    /** Fails (or heals) one component of a pool's back end: primary, mirror or witness. */
+    record BackEndFault(String pool, String component, boolean fail, Origin origin) implements Step {}
 }

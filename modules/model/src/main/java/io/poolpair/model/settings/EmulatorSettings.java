@@ -31,6 +31,9 @@ import java.util.concurrent.TimeUnit;
  * @param minWallHeartbeatMs          wall: the smallest heartbeat interval the emulator accepts after scaling
  * @param minWallDetectionMs          wall: a floor on heartbeat failure detection, so that scheduling hiccups
  *                                    of a busy machine are not taken for a frozen server
+ * @param dr                          disaster-recovery settings (Backup Service, Registrar timers, failover)
+ * @param writesPerSecond             emulated: persistent writes per second made by each pool's users
+ * @param opsPerSecond                emulated: other operations per second tried by each pool's users
  */
 public record EmulatorSettings(
         double timeScale,
@@ -42,7 +45,10 @@ public record EmulatorSettings(
         long backendFlushIntervalMs,
         FrontEndSettings frontEnd,
         long minWallHeartbeatMs,
-        long minWallDetectionMs) {
+        long minWallDetectionMs,
+        io.poolpair.model.dr.DrSettings dr,
+        double writesPerSecond,
+        double opsPerSecond) {
 
     /** Reads the {@code poolpair} section. Bad values become problems naming the key. */
     public static EmulatorSettings fromConfig(Config root) {
@@ -78,9 +84,36 @@ public record EmulatorSettings(
         }
         long minWall = get(problems, c, "min-wall-heartbeat", () -> c.getDuration("min-wall-heartbeat", TimeUnit.MILLISECONDS), 5L);
         long minDetect = get(problems, c, "min-wall-detection", () -> c.getDuration("min-wall-detection", TimeUnit.MILLISECONDS), 1000L);
+        io.poolpair.model.dr.DrSettings dr = drSettings(c, reg, regBack, problems);
+        double wps = get(problems, c, "workload.writes-per-second", () -> c.getDouble("workload.writes-per-second"), 10.0);
+        double ops = get(problems, c, "workload.operations-per-second", () -> c.getDouble("workload.operations-per-second"), 20.0);
         if (!problems.isEmpty()) throw new InvalidInputException(problems);
         FrontEndSettings fe = new FrontEndSettings(3, qlAt, qlService, rebuild, guideline, new QuorumSettings(twelve, overrides));
-        return new EmulatorSettings(timeScale, hb, suspect, down, reg, regBack, flush, fe, minWall, minDetect);
+        return new EmulatorSettings(timeScale, hb, suspect, down, reg, regBack, flush, fe, minWall, minDetect, dr, wps, ops);
+    }
+
+    private static io.poolpair.model.dr.DrSettings drSettings(Config c, long reg, long regBack, List<Problem> problems) {
+        long sync = get(problems, c, "dr.backup-sync-interval", () -> c.getDuration("dr.backup-sync-interval", TimeUnit.MILLISECONDS), 120_000L);
+        if (sync < io.poolpair.model.dr.BackupService.MIN_INTERVAL_MS || sync > io.poolpair.model.dr.BackupService.MAX_INTERVAL_MS) {
+            problems.add(problem(c, "dr.backup-sync-interval", "must be 5 s to 3 h ([P6]), got " + sync + " ms"));
+            sync = 120_000L;
+        }
+        long failover = get(problems, c, "dr.pool-failover-duration", () -> c.getDuration("dr.pool-failover-duration", TimeUnit.MILLISECONDS), 120_000L);
+        long failback = get(problems, c, "dr.failback-per-20000-users", () -> c.getDuration("dr.failback-per-20000-users", TimeUnit.MILLISECONDS), 600_000L);
+        long cms = get(problems, c, "dr.cms-failover-duration", () -> c.getDuration("dr.cms-failover-duration", TimeUnit.MILLISECONDS), 60_000L);
+        String relogonText = get(problems, c, "dr.relogon-before-failover", () -> c.getString("dr.relogon-before-failover"), "redirect");
+        io.poolpair.model.dr.DrSettings.Relogon relogon = io.poolpair.model.dr.DrSettings.Relogon.parse(relogonText);
+        if (relogon == null) {
+            problems.add(problem(c, "dr.relogon-before-failover", "'" + relogonText + "' is not one of redirect, reject"));
+            relogon = io.poolpair.model.dr.DrSettings.Relogon.REDIRECT;
+        }
+        long beThreshold = get(problems, c, "dr.back-end-unavailable-threshold", () -> c.getDuration("dr.back-end-unavailable-threshold", TimeUnit.MILLISECONDS), 1_800_000L);
+        long beAuto = get(problems, c, "dr.back-end-auto-failover", () -> c.getDuration("dr.back-end-auto-failover", TimeUnit.MILLISECONDS), 10_000L);
+        long twoFe = get(problems, c, "dr.two-front-end-back-end-loss", () -> c.getDuration("dr.two-front-end-back-end-loss", TimeUnit.MILLISECONDS), 60_000L);
+        boolean auto = get(problems, c, "dr.auto-failover.enabled", () -> c.getBoolean("dr.auto-failover.enabled"), false);
+        long autoAfter = get(problems, c, "dr.auto-failover.after", () -> c.getDuration("dr.auto-failover.after", TimeUnit.MILLISECONDS), 300_000L);
+        return new io.poolpair.model.dr.DrSettings(reg, regBack, sync, failover, failback, cms, relogon, beThreshold, beAuto,
+                twoFe, auto, autoAfter);
     }
 
     private interface Getter<T> { T get(); }
@@ -131,12 +164,12 @@ public record EmulatorSettings(
 
     public EmulatorSettings withTimeScale(double scale) {
         return new EmulatorSettings(scale, heartbeatIntervalMs, suspectAfterMissed, downAfterMissed,
-                registrarFailureDetectionMs, registrarFailbackDetectionMs, backendFlushIntervalMs, frontEnd, minWallHeartbeatMs, minWallDetectionMs);
+                registrarFailureDetectionMs, registrarFailbackDetectionMs, backendFlushIntervalMs, frontEnd, minWallHeartbeatMs, minWallDetectionMs, dr, writesPerSecond, opsPerSecond);
     }
 
     public EmulatorSettings withFrontEnd(FrontEndSettings fe) {
         return new EmulatorSettings(timeScale, heartbeatIntervalMs, suspectAfterMissed, downAfterMissed,
-                registrarFailureDetectionMs, registrarFailbackDetectionMs, backendFlushIntervalMs, fe, minWallHeartbeatMs, minWallDetectionMs);
+                registrarFailureDetectionMs, registrarFailbackDetectionMs, backendFlushIntervalMs, fe, minWallHeartbeatMs, minWallDetectionMs, dr, writesPerSecond, opsPerSecond);
     }
 
     /**

@@ -1,47 +1,223 @@
 package io.poolpair.runtime.deploy;
 
+import io.poolpair.model.dr.SiteServices;
+import io.poolpair.model.event.FailoverEvent;
+import io.poolpair.model.event.FailoverEvent.AdminVerbFinished;
+import io.poolpair.model.event.FailoverEvent.AdminVerbStarted;
+import io.poolpair.model.event.Where;
+import io.poolpair.model.frontend.AdminResult;
+import io.poolpair.model.scenario.AdminVerb;
 import io.poolpair.model.settings.EmulatorSettings;
 import io.poolpair.model.topology.PoolSpec;
 import io.poolpair.model.topology.Role;
 import io.poolpair.model.topology.Topology;
 import io.poolpair.runtime.EmulationClock;
 import io.poolpair.runtime.journal.EventBus;
+import io.poolpair.runtime.pair.PoolPairActor;
 import io.poolpair.runtime.pool.FrontEndPoolSupervisor;
 import io.poolpair.runtime.pool.PoolProtocol;
+import io.poolpair.runtime.pool.PoolProtocol.Reply;
 import io.poolpair.runtime.pool.SpreadPoolSupervisor;
+import io.poolpair.runtime.status.SiteView;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
-/** The root actor of an embedded deployment: one supervisor per pool of the topology. */
-public final class DeploymentGuardian {
-
-    private DeploymentGuardian() {}
+/**
+ * The root actor of an embedded deployment: one supervisor per pool, one actor per pool pair, and the
+ * deployment-wide services the failover procedure depends on ({@link SiteServices}: the CMS, Edge next
+ * hops, the federation route). Every admin verb enters here and goes where its rule lives.
+ */
+public final class DeploymentGuardian extends AbstractBehavior<DeploymentGuardian.Command> {
 
     public sealed interface Command {}
 
     /** Asks for the pool supervisors, by pool name. */
     public record GetPools(ActorRef<Map<String, ActorRef<PoolProtocol.Command>>> replyTo) implements Command {}
 
+    public record GetPairs(ActorRef<Map<String, ActorRef<PoolPairActor.Command>>> replyTo) implements Command {}
+
+    /** A pool started or stopped serving (Front End: running; Edge, Director: a server up). */
+    public record PoolServing(String pool, boolean serving) implements Command {}
+
+    public record BackEndAvailable(String pool, boolean available) implements Command {}
+
+    public record Admin(AdminVerb verb, Map<String, String> args, ActorRef<Reply> replyTo) implements Command {}
+
+    public record AutoFailoverDue(String pool) implements Command {}
+
+    public record GetSite(ActorRef<SiteView> replyTo) implements Command {}
+
+    private final Topology topology;
+    private final EmulationClock clock;
+    private final EventBus bus;
+    private final SiteServices site;
+    private final Map<String, ActorRef<PoolProtocol.Command>> pools = new LinkedHashMap<>();
+    /** pair actor by pool name (both pools of a pair map to the same actor) */
+    private final Map<String, ActorRef<PoolPairActor.Command>> pairs = new LinkedHashMap<>();
+    /** Edge/Director pool that took over a dead pool's remote users, by dead pool */
+    private final Map<String, String> fallback = new HashMap<>();
+    private final Map<String, Boolean> serving = new HashMap<>();
+
     public static Behavior<Command> create(Topology topology, EmulatorSettings settings, EmulationClock clock, EventBus bus) {
-        return Behaviors.setup(ctx -> {
-            Map<String, ActorRef<PoolProtocol.Command>> pools = new LinkedHashMap<>();
-            for (PoolSpec p : topology.pools()) {
-                Behavior<PoolProtocol.Command> b = p.role() == Role.FRONT_END
-                        ? FrontEndPoolSupervisor.create(p, topology.version(), settings, clock, bus)
-                        : SpreadPoolSupervisor.create(p, topology.version(), settings, clock, bus);
-                pools.put(p.name(), ctx.spawn(b, "pool-" + p.name()));
+        return Behaviors.setup(ctx -> new DeploymentGuardian(ctx, topology, settings, clock, bus));
+    }
+
+    private DeploymentGuardian(ActorContext<Command> ctx, Topology topology, EmulatorSettings settings, EmulationClock clock,
+                               EventBus bus) {
+        super(ctx);
+        this.topology = topology;
+        this.clock = clock;
+        this.bus = bus;
+        this.site = new SiteServices(topology);
+        ActorRef<Command> self = ctx.getSelf();
+        for (PoolSpec p : topology.pools()) {
+            Behavior<PoolProtocol.Command> b = p.role() == Role.FRONT_END
+                    ? FrontEndPoolSupervisor.create(p, topology.version(), settings, clock, bus, self)
+                    : SpreadPoolSupervisor.create(p, topology.version(), settings, clock, bus, self);
+            pools.put(p.name(), ctx.spawn(b, "pool-" + p.name()));
+        }
+        long seed = 1;
+        for (PoolSpec p : topology.poolsOf(Role.FRONT_END)) {
+            if (p.backupPool() == null || pairs.containsKey(p.name())) continue;
+            Optional<PoolSpec> partner = topology.pool(p.backupPool());
+            if (partner.isEmpty()) continue;
+            ActorRef<PoolPairActor.Command> pair = ctx.spawn(PoolPairActor.create(p, partner.get(), settings, clock, bus, seed++,
+                    pool -> self.tell(new AutoFailoverDue(pool))), "pair-" + p.name() + "-" + partner.get().name());
+            pairs.put(p.name(), pair);
+            pairs.put(partner.get().name(), pair);
+        }
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(GetPools.class, g -> {
+                    g.replyTo().tell(Map.copyOf(pools));
+                    return this;
+                })
+                .onMessage(GetPairs.class, g -> {
+                    g.replyTo().tell(Map.copyOf(pairs));
+                    return this;
+                })
+                .onMessage(PoolServing.class, this::onServing)
+                .onMessage(BackEndAvailable.class, m -> {
+                    ActorRef<PoolPairActor.Command> pair = pairs.get(m.pool());
+                    if (pair != null) pair.tell(new PoolPairActor.BackEndAvailable(m.pool(), m.available()));
+                    return this;
+                })
+                .onMessage(Admin.class, this::onAdmin)
+                .onMessage(AutoFailoverDue.class, this::onAutoFailover)
+                .onMessage(GetSite.class, g -> {
+                    Map<String, String> hops = new LinkedHashMap<>();
+                    for (PoolSpec e : topology.poolsOf(Role.EDGE)) hops.put(e.name(), site.nextHopOf(e.name()));
+                    g.replyTo().tell(new SiteView(site.cmsPool(), hops, site.federationEdge(), site.federationUp()));
+                    return this;
+                })
+                .build();
+    }
+
+    private Behavior<Command> onServing(PoolServing m) {
+        Boolean before = serving.put(m.pool(), m.serving());
+        if (before != null && before == m.serving()) return this;
+        bus.publishAll(site.poolServing(m.pool(), m.serving(), clock.now()));
+        ActorRef<PoolPairActor.Command> pair = pairs.get(m.pool());
+        if (pair != null) pair.tell(new PoolPairActor.PoolServing(m.pool(), m.serving()));
+        PoolSpec spec = topology.pool(m.pool()).orElseThrow();
+        if (spec.role() == Role.EDGE || spec.role() == Role.DIRECTOR) srvFallback(spec, m.serving());
+        return this;
+    }
+
+    /** Remote users of a dead Edge or Director pool re-query DNS SRV and reach another site's pool (spec §6.2, §6.3). */
+    private void srvFallback(PoolSpec spec, boolean up) {
+        if (!up) {
+            for (PoolSpec other : topology.poolsOf(spec.role())) {
+                if (!other.site().equals(spec.site()) && serving.getOrDefault(other.name(), false)) {
+                    fallback.put(spec.name(), other.name());
+                    pools.get(other.name()).tell(new PoolProtocol.ExtraLoad(spec.name(), spec.remoteUsers()));
+                    return;
+                }
             }
-            Map<String, ActorRef<PoolProtocol.Command>> view = Map.copyOf(pools);
-            return Behaviors.receive(Command.class)
-                    .onMessage(GetPools.class, g -> {
-                        g.replyTo().tell(view);
-                        return Behaviors.same();
-                    })
-                    .build();
-        });
+        } else {
+            String to = fallback.remove(spec.name());
+            if (to != null) pools.get(to).tell(new PoolProtocol.ExtraLoad(spec.name(), 0));
+        }
+    }
+
+    private Behavior<Command> onAdmin(Admin a) {
+        String args = a.args().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).reduce((x, y) -> x + " " + y).orElse("");
+        String pool = a.args().get("pool");
+        String server = a.args().get("server");
+        if (server != null && pool == null) pool = topology.poolOfServer(server).map(PoolSpec::name).orElse(null);
+        PoolSpec spec = pool == null ? null : topology.pool(pool).orElse(null);
+        bus.publish(new AdminVerbStarted(clock.now(), Where.pool(spec == null ? null : spec.site(), pool), a.verb().label(), args));
+        switch (a.verb()) {
+            case SERVICE_RESET, QUORUM_LOSS_RECOVERY, DRAIN_SERVER, RETURN_SERVER, DATABASE_FAILOVER ->
+                    pools.get(pool).tell(new PoolProtocol.RunAdmin(a.verb(), a.args(), a.replyTo()));
+            case FAILOVER_CMS -> siteVerb(a, site.failoverCms(pool, bool(a, "force"), clock.now()));
+            case SET_EDGE_NEXT_HOP -> siteVerb(a, site.setEdgeNextHop(a.args().get("edge"), pool, clock.now()));
+            case MOVE_FEDERATION_ROUTE -> siteVerb(a, site.moveFederationRoute(a.args().get("edge"), clock.now()));
+            case FAILOVER_POOL, FAILBACK_POOL, SYNC_CONFERENCE_CONTENT, RESTORE_LIS, IMPORT_RESPONSE_GROUPS -> {
+                ActorRef<PoolPairActor.Command> pair = pairs.get(pool);
+                if (pair == null) {
+                    refuse(a, spec, "pool " + pool + " has no backup pool: pool failover is impossible [S11][P2]");
+                    return this;
+                }
+                if (a.verb() == AdminVerb.FAILOVER_POOL) {
+                    String pre = site.failoverPrecondition(pool);
+                    if (pre != null) {
+                        refuse(a, spec, pre);
+                        return this;
+                    }
+                }
+                pair.tell(new PoolPairActor.Admin(a.verb(), a.args(), a.replyTo()));
+            }
+        }
+        return this;
+    }
+
+    private void siteVerb(Admin a, AdminResult r) {
+        bus.publishAll(r.events());
+        if (!r.refused()) {
+            bus.publish(new AdminVerbFinished(clock.now(), Where.pool(null, null), a.verb().label(), r.message()));
+        }
+        a.replyTo().tell(r.refused() ? Reply.refused(r.message()) : Reply.ok(r.message()));
+    }
+
+    private void refuse(Admin a, PoolSpec spec, String reason) {
+        bus.publish(new FailoverEvent.AdminVerbRefused(clock.now(), Where.pool(spec == null ? null : spec.site(),
+                spec == null ? null : spec.name()), a.verb().label(), reason));
+        a.replyTo().tell(Reply.refused(reason));
+    }
+
+    /**
+     * The automatic failover policy (off by default; SfB has none): the CMS first if it lives in the dead
+     * pool, every surviving Edge pointing at it re-pointed to the partner, then a disaster-mode failover.
+     */
+    private Behavior<Command> onAutoFailover(AutoFailoverDue m) {
+        PoolSpec spec = topology.pool(m.pool()).orElseThrow();
+        ActorRef<Reply> ignore = getContext().getSystem().ignoreRef();
+        if (m.pool().equals(site.cmsPool())) {
+            onAdmin(new Admin(AdminVerb.FAILOVER_CMS, Map.of("force", "true"), ignore));
+        }
+        for (PoolSpec e : topology.poolsOf(Role.EDGE)) {
+            if (m.pool().equals(site.nextHopOf(e.name())) && serving.getOrDefault(e.name(), false)) {
+                onAdmin(new Admin(AdminVerb.SET_EDGE_NEXT_HOP, Map.of("edge", e.name(), "pool", spec.backupPool()), ignore));
+            }
+        }
+        onAdmin(new Admin(AdminVerb.FAILOVER_POOL, Map.of("pool", m.pool(), "disaster", "true"), ignore));
+        return this;
+    }
+
+    private static boolean bool(Admin a, String k) {
+        return Boolean.parseBoolean(a.args().getOrDefault(k, "false"));
     }
 }

@@ -40,10 +40,13 @@ public final class EmbeddedDeployment implements AutoCloseable {
     private final EventBus bus;
     private final ActorSystem<DeploymentGuardian.Command> system;
     private final Map<String, ActorRef<PoolProtocol.Command>> pools;
+    private final Map<String, ActorRef<io.poolpair.runtime.pair.PoolPairActor.Command>> pairs;
 
     private EmbeddedDeployment(Topology topology, EmulatorSettings settings, EmulationClock clock, EventBus bus,
                                ActorSystem<DeploymentGuardian.Command> system,
-                               Map<String, ActorRef<PoolProtocol.Command>> pools) {
+                               Map<String, ActorRef<PoolProtocol.Command>> pools,
+                               Map<String, ActorRef<io.poolpair.runtime.pair.PoolPairActor.Command>> pairs) {
+        this.pairs = pairs;
         this.topology = topology;
         this.settings = settings;
         this.clock = clock;
@@ -59,7 +62,9 @@ public final class EmbeddedDeployment implements AutoCloseable {
                 DeploymentGuardian.create(topology, settings, clock, bus), "poolpair", config);
         Map<String, ActorRef<PoolProtocol.Command>> pools = await(AskPattern.ask(system, DeploymentGuardian.GetPools::new,
                 ASK, system.scheduler()));
-        return new EmbeddedDeployment(topology, settings, clock, bus, system, pools);
+        Map<String, ActorRef<io.poolpair.runtime.pair.PoolPairActor.Command>> pairs = await(AskPattern.ask(system,
+                DeploymentGuardian.GetPairs::new, ASK, system.scheduler()));
+        return new EmbeddedDeployment(topology, settings, clock, bus, system, pools, pairs);
     }
 
     public Topology topology() { return topology; }
@@ -100,19 +105,60 @@ public final class EmbeddedDeployment implements AutoCloseable {
         return Reply.ok(parts.isEmpty() ? "nothing to heal" : String.join("; ", parts));
     }
 
-    /** Runs an admin verb; its target ("pool" or "server") must be in {@code args}. */
+    /** Runs an admin verb; the arguments it needs are in {@code args} (see {@link AdminVerb#required()}). */
     public Reply admin(AdminVerb verb, Map<String, String> args) {
-        ActorRef<PoolProtocol.Command> ref;
-        if (verb.target().equals("server")) {
-            String server = args.get("server");
-            if (server == null) throw new IllegalArgumentException(verb.label() + " needs a server");
-            ref = poolRefOfServer(server);
-        } else {
-            String pool = args.get("pool");
-            if (pool == null) throw new IllegalArgumentException(verb.label() + " needs a pool");
-            ref = poolRef(pool);
+        for (String k : verb.required()) {
+            if (!args.containsKey(k)) throw new IllegalArgumentException(verb.label() + " needs " + k);
         }
-        return ask(ref, r -> new PoolProtocol.RunAdmin(verb, args, r));
+        for (String k : args.keySet()) {
+            if (!verb.required().contains(k) && !verb.options().contains(k)) {
+                throw new IllegalArgumentException(verb.label() + " takes no '" + k + "'");
+            }
+        }
+        if (args.containsKey("server")) poolRefOfServer(args.get("server"));
+        if (args.containsKey("pool")) poolRef(args.get("pool"));
+        if (args.containsKey("edge")) poolRef(args.get("edge"));
+        return await(AskPattern.ask(system, (ActorRef<Reply> r) -> new DeploymentGuardian.Admin(verb, args, r), ASK,
+                system.scheduler()));
+    }
+
+    /** Kills (or heals) every server of every pool in a site, and fails (or heals) the site's back ends. */
+    public Reply siteFault(String site, boolean kill) {
+        if (topology.sites().stream().noneMatch(x -> x.name().equals(site))) {
+            throw new IllegalArgumentException("no site named '" + site + "' in " + topology.file());
+        }
+        List<String> done = new ArrayList<>();
+        for (PoolSpec p : topology.poolsInSite(site)) {
+            Reply r = kill ? injectPool(p.name(), io.poolpair.model.scenario.FaultKind.KILL) : healPool(p.name());
+            done.add(p.name());
+            if (p.role() == io.poolpair.model.topology.Role.FRONT_END
+                    && p.backendMode() != io.poolpair.model.topology.BackendMode.NONE) {
+                backEndFault(p.name(), "mirror", kill);
+                backEndFault(p.name(), "witness", kill);
+            }
+            if (p.role() == io.poolpair.model.topology.Role.FRONT_END) backEndFault(p.name(), "primary", kill);
+        }
+        return Reply.ok((kill ? "site " + site + " lost: " : "site " + site + " back: ") + String.join(", ", done));
+    }
+
+    /** Fails or heals a back-end component (primary, mirror, witness) of a Front End pool. */
+    public Reply backEndFault(String pool, String component, boolean fail) {
+        return ask(poolRef(pool), r -> new PoolProtocol.BackEndFault(component, fail, r));
+    }
+
+    /** Pool pairs, one view per pair. */
+    public List<io.poolpair.runtime.status.PairView> pairs() {
+        List<io.poolpair.runtime.status.PairView> out = new ArrayList<>();
+        java.util.Set<ActorRef<io.poolpair.runtime.pair.PoolPairActor.Command>> seen = new java.util.LinkedHashSet<>(pairs.values());
+        for (ActorRef<io.poolpair.runtime.pair.PoolPairActor.Command> ref : seen) {
+            out.add(await(AskPattern.ask(ref, io.poolpair.runtime.pair.PoolPairActor.GetStatus::new, ASK, system.scheduler())));
+        }
+        return out;
+    }
+
+    /** The CMS location, Edge next hops and federation route. */
+    public io.poolpair.runtime.status.SiteView site() {
+        return await(AskPattern.ask(system, DeploymentGuardian.GetSite::new, ASK, system.scheduler()));
     }
 
     /** Status of every pool, in topology order. */

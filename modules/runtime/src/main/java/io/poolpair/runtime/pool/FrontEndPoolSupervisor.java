@@ -50,18 +50,23 @@ import java.util.OptionalLong;
 public final class FrontEndPoolSupervisor extends PoolSupervisor {
 
     private final FrontEndPool model;
+    private final io.poolpair.model.dr.BackEnd backEnd;
+    private boolean reportedBackEnd = true;
     private final SpreadPool mediation;
     private final Map<String, Boolean> mediationUp = new HashMap<>();
     private long scheduledPlacementMs = -1;
 
     public static Behavior<Command> create(PoolSpec spec, ProductVersion version, EmulatorSettings settings,
-                                           EmulationClock clock, EventBus bus) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new FrontEndPoolSupervisor(ctx, t, spec, version, settings, clock, bus)));
+                                           EmulationClock clock, EventBus bus,
+                                           ActorRef<io.poolpair.runtime.deploy.DeploymentGuardian.Command> guardian) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new FrontEndPoolSupervisor(ctx, t, spec, version, settings, clock, bus, guardian)));
     }
 
     private FrontEndPoolSupervisor(ActorContext<Command> ctx, TimerScheduler<Command> timers, PoolSpec spec,
-                                   ProductVersion version, EmulatorSettings settings, EmulationClock clock, EventBus bus) {
-        super(ctx, timers, spec, settings, clock, bus);
+                                   ProductVersion version, EmulatorSettings settings, EmulationClock clock, EventBus bus,
+                                   ActorRef<io.poolpair.runtime.deploy.DeploymentGuardian.Command> guardian) {
+        super(ctx, timers, spec, settings, clock, bus, guardian);
+        this.backEnd = new io.poolpair.model.dr.BackEnd(spec.name(), spec.site(), spec.backendMode(), settings.dr().backEndAutoFailoverMs());
         this.model = new FrontEndPool(spec.name(), spec.site(), spec.serverNames(), spec.users(), spec.routingGroups(),
                 version, settings.frontEnd());
         if (spec.collocatedMediation() && spec.calls() > 0) {
@@ -85,6 +90,19 @@ public final class FrontEndPoolSupervisor extends PoolSupervisor {
                 .onMessage(PoolProtocol.RunAdmin.class, this::onAdmin)
                 .onMessage(PoolProtocol.GetStatus.class, this::onStatus)
                 .onMessage(PoolProtocol.Write.class, this::onWrite)
+                .onMessage(PoolProtocol.BackEndFault.class, this::onBackEndFault)
+                .onMessageEquals(PoolProtocol.BackEndTick.INSTANCE, () -> {
+                    backEndChanged(backEnd.tick(clock.now()), clock.now());
+                    return this;
+                })
+                .onMessageEquals(PoolProtocol.TwoFrontEndBackEndLoss.INSTANCE, () -> {
+                    if (!backEnd.available()) {
+                        publish(model.backEndLostTwoFrontEnds(clock.now()));
+                        afterChange(clock.now());
+                    }
+                    return this;
+                })
+                .onMessage(PoolProtocol.ExtraLoad.class, x -> this)
                 .build();
     }
 
@@ -109,7 +127,47 @@ public final class FrontEndPoolSupervisor extends PoolSupervisor {
     }
 
     @Override
+    protected boolean poolServing() {
+        return model.state() == PoolState.RUNNING;
+    }
+
+    private Behavior<Command> onBackEndFault(PoolProtocol.BackEndFault f) {
+        io.poolpair.model.dr.BackEnd.Component c = io.poolpair.model.dr.BackEnd.Component.parse(f.component());
+        if (c == null || !backEnd.exists(c)) {
+            f.replyTo().tell(Reply.refused("the back end of " + spec.name() + " (" + spec.backendMode().label() + ") has no "
+                    + f.component()));
+            return this;
+        }
+        Time now = clock.now();
+        bus.publish(f.fail() ? new FailoverEvent.FaultInjected(now, Where.pool(spec.site(), spec.name()), "back-end " + c.label())
+                : new FailoverEvent.FaultHealed(now, Where.pool(spec.site(), spec.name()), "back-end " + c.label()));
+        backEndChanged(f.fail() ? backEnd.componentDown(c, now) : backEnd.componentUp(c, now), now);
+        f.replyTo().tell(Reply.ok((f.fail() ? "failed" : "healed") + " back-end " + c.label() + " of " + spec.name()
+                + ": back end " + (backEnd.available() ? "available" : "unavailable")));
+        return this;
+    }
+
+    /** Applies a back-end change: witness rule, 2-FE rule, users' threshold (via the pair), next automatic failover. */
+    private void backEndChanged(List<FailoverEvent> ev, Time now) {
+        publish(ev);
+        publish(model.setSqlWitness(backEnd.sqlWitnessAvailable(), now));
+        boolean avail = backEnd.available();
+        if (avail != reportedBackEnd) {
+            reportedBackEnd = avail;
+            if (guardian != null) guardian.tell(new io.poolpair.runtime.deploy.DeploymentGuardian.BackEndAvailable(spec.name(), avail));
+            if (!avail && spec.servers().size() == 2) {
+                timers.startSingleTimer("two-fe-loss", PoolProtocol.TwoFrontEndBackEndLoss.INSTANCE,
+                        wallDelay(settings.dr().twoFrontEndBackEndLossMs()));
+            }
+        }
+        long due = backEnd.nextDueMs();
+        if (due >= 0) timers.startSingleTimer("back-end", PoolProtocol.BackEndTick.INSTANCE, wallDelay(due - now.emulatedMs()));
+        afterChange(now);
+    }
+
+    @Override
     protected void afterChange(Time now) {
+        reportServing();
         syncMediation(now);
         for (String s : children.keySet()) confirm(s);
         OptionalLong due = model.placementDue();
@@ -156,7 +214,7 @@ public final class FrontEndPoolSupervisor extends PoolSupervisor {
     }
 
     private Behavior<Command> onFlush() {
-        model.flushToBackEnd(clock.now());
+        if (backEnd.available()) model.flushToBackEnd(clock.now());
         return this;
     }
 
@@ -179,20 +237,36 @@ public final class FrontEndPoolSupervisor extends PoolSupervisor {
 
     private Behavior<Command> onAdmin(PoolProtocol.RunAdmin a) {
         Time now = clock.now();
-        String args = a.args().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).reduce((x, y) -> x + " " + y).orElse("");
-        bus.publish(new AdminVerbStarted(now, Where.pool(spec.site(), spec.name()), a.verb().label(), args));
         String server = a.args().get("server");
         if (server != null && !model.hasServer(server)) {
             a.replyTo().tell(Reply.refused("no server " + server + " in pool " + spec.name()));
             return this;
         }
         boolean force = Boolean.parseBoolean(a.args().getOrDefault("force", "false"));
-        AdminResult r = switch (a.verb()) {
-            case SERVICE_RESET -> model.serviceReset(now);
-            case QUORUM_LOSS_RECOVERY -> model.quorumLossRecovery(now);
-            case DRAIN_SERVER -> model.drain(server, force, now);
-            case RETURN_SERVER -> model.returnServer(server, now);
-        };
+        AdminResult r;
+        switch (a.verb()) {
+            case SERVICE_RESET -> r = model.serviceReset(now);
+            case QUORUM_LOSS_RECOVERY -> r = backEnd.available() ? model.quorumLossRecovery(now)
+                    : AdminResult.refused(new FailoverEvent.AdminVerbRefused(now, Where.pool(spec.site(), spec.name()),
+                    a.verb().label(), "the back end of " + spec.name() + " is unavailable: there is nothing to reload from"));
+            case DRAIN_SERVER -> r = model.drain(server, force, now);
+            case RETURN_SERVER -> r = model.returnServer(server, now);
+            case DATABASE_FAILOVER -> {
+                List<FailoverEvent> ev = new ArrayList<>();
+                String refusal = backEnd.manualFailover(force, now, ev);
+                if (refusal != null) {
+                    r = AdminResult.refused(new FailoverEvent.AdminVerbRefused(now, Where.pool(spec.site(), spec.name()),
+                            a.verb().label(), refusal));
+                } else {
+                    backEndChanged(ev, now);
+                    r = AdminResult.done(List.of(), "principal of " + spec.name() + " is now the " + backEnd.principal().label());
+                }
+            }
+            default -> {
+                a.replyTo().tell(Reply.refused(a.verb().label() + " is not a Front End pool verb"));
+                return this;
+            }
+        }
         publish(r.events());
         if (!r.refused()) {
             bus.publish(new AdminVerbFinished(clock.now(), Where.pool(spec.site(), spec.name()), a.verb().label(), r.message()));

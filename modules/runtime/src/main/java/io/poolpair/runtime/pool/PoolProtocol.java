@@ -42,6 +42,18 @@ public final class PoolProtocol {
     /** A primary asks to acknowledge a persistent write for a routing group at the epoch it holds. */
     public record Write(String server, int group, long epoch, ActorRef<WriteReply> replyTo) implements Command {}
 
+    /** Remote users of another pool that fell to this one by DNS SRV priority (0 removes them). */
+    public record ExtraLoad(String fromPool, int amount) implements Command {}
+
+    /** Fail or heal one component of the pool's back end (primary, mirror, witness). */
+    public record BackEndFault(String component, boolean fail, ActorRef<Reply> replyTo) implements Command {}
+
+    /** Timer: back-end automatic failover may be due. */
+    public enum BackEndTick implements Command { INSTANCE }
+
+    /** Timer: a 2-FE pool whose back end failed goes down now. */
+    public enum TwoFrontEndBackEndLoss implements Command { INSTANCE }
+
     /** The answer to a fault, heal or admin verb. */
     public record Reply(boolean ok, String message) {
         public static Reply ok(String m) { return new Reply(true, m); }

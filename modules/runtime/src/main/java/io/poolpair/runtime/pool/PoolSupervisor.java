@@ -45,6 +45,8 @@ public abstract class PoolSupervisor extends AbstractBehavior<Command> {
     protected final EventBus bus;
     protected final TimerScheduler<Command> timers;
     protected final Duration wallHeartbeat;
+    protected final ActorRef<io.poolpair.runtime.deploy.DeploymentGuardian.Command> guardian;
+    private Boolean reportedServing;
 
     private final HeartbeatMonitor monitor;
     protected final Map<String, ActorRef<ServerCommand>> children = new LinkedHashMap<>();
@@ -56,8 +58,10 @@ public abstract class PoolSupervisor extends AbstractBehavior<Command> {
     private long lastCheckWallMs = -1;
 
     protected PoolSupervisor(ActorContext<Command> ctx, TimerScheduler<Command> timers, PoolSpec spec,
-                             EmulatorSettings settings, EmulationClock clock, EventBus bus) {
+                             EmulatorSettings settings, EmulationClock clock, EventBus bus,
+                             ActorRef<io.poolpair.runtime.deploy.DeploymentGuardian.Command> guardian) {
         super(ctx);
+        this.guardian = guardian;
         this.spec = spec;
         this.settings = settings;
         this.clock = clock;
@@ -91,6 +95,18 @@ public abstract class PoolSupervisor extends AbstractBehavior<Command> {
 
     /** Whether the model sees the server as up (heartbeating and in the pool). */
     protected abstract boolean modelSeesUp(String server);
+
+    /** Whether the pool serves at all (Front End: running; others: a serving server). */
+    protected abstract boolean poolServing();
+
+    /** Tells the guardian when the pool starts or stops serving; call after every change. */
+    protected void reportServing() {
+        boolean now = poolServing();
+        if (reportedServing == null || reportedServing != now) {
+            reportedServing = now;
+            if (guardian != null) guardian.tell(new io.poolpair.runtime.deploy.DeploymentGuardian.PoolServing(spec.name(), now));
+        }
+    }
 
     // ---------------------------------------------------------------- shared handling
 

@@ -34,13 +34,15 @@ public final class SpreadPoolSupervisor extends PoolSupervisor {
     private final SpreadPool model;
 
     public static Behavior<Command> create(PoolSpec spec, ProductVersion version, EmulatorSettings settings,
-                                           EmulationClock clock, EventBus bus) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new SpreadPoolSupervisor(ctx, t, spec, version, settings, clock, bus)));
+                                           EmulationClock clock, EventBus bus,
+                                           ActorRef<io.poolpair.runtime.deploy.DeploymentGuardian.Command> guardian) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new SpreadPoolSupervisor(ctx, t, spec, version, settings, clock, bus, guardian)));
     }
 
     private SpreadPoolSupervisor(ActorContext<Command> ctx, TimerScheduler<Command> timers, PoolSpec spec,
-                                 ProductVersion version, EmulatorSettings settings, EmulationClock clock, EventBus bus) {
-        super(ctx, timers, spec, settings, clock, bus);
+                                 ProductVersion version, EmulatorSettings settings, EmulationClock clock, EventBus bus,
+                                 ActorRef<io.poolpair.runtime.deploy.DeploymentGuardian.Command> guardian) {
+        super(ctx, timers, spec, settings, clock, bus, guardian);
         this.model = modelFor(spec, version);
         spawnAll();
     }
@@ -74,6 +76,15 @@ public final class SpreadPoolSupervisor extends PoolSupervisor {
                             + spec.name() + " is a " + spec.role().label() + " pool"));
                     return this;
                 })
+                .onMessage(PoolProtocol.ExtraLoad.class, x -> {
+                    publish(model.setExtraLoad(x.fromPool(), x.amount(), clock.now()));
+                    afterChange(clock.now());
+                    return this;
+                })
+                .onMessage(PoolProtocol.BackEndFault.class, f -> {
+                    f.replyTo().tell(PoolProtocol.Reply.refused(spec.name() + " is a " + spec.role().label() + " pool: it has no back end here"));
+                    return this;
+                })
                 .onMessage(PoolProtocol.Write.class, w -> {
                     w.replyTo().tell(new PoolProtocol.WriteReply(false, w.server(), -1, "not a Front End pool"));
                     return this;
@@ -104,6 +115,13 @@ public final class SpreadPoolSupervisor extends PoolSupervisor {
     @Override
     protected void afterChange(Time now) {
         for (String s : children.keySet()) confirm(s);
+        reportServing();
+    }
+
+    @Override
+    protected boolean poolServing() {
+        for (String s : spec.serverNames()) if (model.isUp(s) && model.isEligible(s)) return true;
+        return false;
     }
 
     @Override

@@ -57,9 +57,17 @@ public final class ScenarioRunner {
             } else if (step instanceof Step.HealAll) {
                 Reply rep = deployment.healAll();
                 r = new StepResult(i, label, rep.ok(), rep.message(), at);
+            } else if (step instanceof Step.SiteFault sf) {
+                Reply rep = deployment.siteFault(sf.site(), sf.kill());
+                r = new StepResult(i, label, rep.ok(), rep.message(), at);
+            } else if (step instanceof Step.BackEndFault bf) {
+                Reply rep = deployment.backEndFault(bf.pool(), bf.component(), bf.fail());
+                r = new StepResult(i, label, rep.ok(), rep.message(), at);
             } else if (step instanceof Step.Admin a) {
                 Reply rep = deployment.admin(a.verb(), a.args());
-                r = new StepResult(i, label, rep.ok(), rep.message(), at);
+                boolean ok = a.expectRefused() ? !rep.ok() : rep.ok();
+                r = new StepResult(i, label, ok, (a.expectRefused() ? (rep.ok() ? "expected a refusal, but: " : "refused as expected: ")
+                        : "") + rep.message(), at);
             } else if (step instanceof Step.Await w) {
                 AwaitOutcome o = await(i, label, w, mark, at);
                 r = o.result();
@@ -85,7 +93,8 @@ public final class ScenarioRunner {
     private AwaitOutcome await(int i, String label, Step.Await w, int mark, long at) throws InterruptedException {
         Predicate<FailoverEvent> match = e -> e.type().equals(w.eventType())
                 && (w.pool() == null || w.pool().equals(e.where().pool()))
-                && (w.server() == null || w.server().equals(e.where().server()));
+                && (w.server() == null || w.server().equals(e.where().server()))
+                && (w.text() == null || e.describe().contains(w.text()));
         CompletableFuture<FailoverEvent> seen = new CompletableFuture<>();
         Consumer<FailoverEvent> listener = e -> {
             if (match.test(e)) seen.complete(e);
@@ -121,9 +130,12 @@ public final class ScenarioRunner {
         if (step instanceof Step.Fault f) return f.kind().label() + (f.pool() ? "-pool " : " ") + f.target();
         if (step instanceof Step.Heal h) return "heal" + (h.pool() ? "-pool " : " ") + h.target();
         if (step instanceof Step.HealAll) return "heal-all";
-        if (step instanceof Step.Admin a) return "admin " + a.verb().label() + " " + a.args();
+        if (step instanceof Step.Admin a) return "admin " + a.verb().label() + " " + a.args() + (a.expectRefused() ? " (expect refused)" : "");
+        if (step instanceof Step.SiteFault sf) return (sf.kill() ? "kill-site " : "heal-site ") + sf.site();
+        if (step instanceof Step.BackEndFault bf) return (bf.fail() ? "fail-backend " : "heal-backend ") + bf.pool() + " " + bf.component();
         if (step instanceof Step.Await w) return "await " + w.eventType() + (w.pool() != null ? " pool=" + w.pool() : "")
-                + (w.server() != null ? " server=" + w.server() : "") + " within " + w.withinMs() / 1000.0 + "s";
+ + (w.server() != null ? " server=" + w.server() : "")
+                + (w.text() != null ? " text=\"" + w.text() + "\"" : "") + " within " + w.withinMs() / 1000.0 + "s";
         return step.toString();
     }
 }
