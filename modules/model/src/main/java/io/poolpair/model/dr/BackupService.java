@@ -30,6 +30,9 @@ public final class BackupService {
     private long contentB;
     private long contentShippedAtoB;
     private long contentShippedBtoA;
+    /** Content made on each pool by the partner's failed-over users: only {@link #copyContentHome} ships it [S12]. */
+    private long guestContentOnA;
+    private long guestContentOnB;
     private long nextSyncMs;
 
     public BackupService(String poolA, String siteA, String poolB, String siteB, long intervalMs, long startMs) {
@@ -52,10 +55,26 @@ public final class BackupService {
         throw new IllegalArgumentException("pool " + pool + " is not in pair " + poolA + "/" + poolB);
     }
 
-    /** Conference content was written on a pool (an upload, a whiteboard). */
+    /** Conference content was written on a pool by its own users (an upload, a whiteboard). */
     public void contentWritten(String pool) {
-        if (pool.equals(poolA)) contentA++;
-        else contentB++;
+        contentWritten(pool, pool);
+    }
+
+    /**
+     * Conference content was written on {@code pool} by users homed on {@code home}. What the partner's
+     * failed-over users make is not shipped by the regular syncs: it waits on {@code pool} until it is copied
+     * home after the failback ({@code Invoke-CsBackupServiceSync -BackupModule ConfServices.DataConf} [S12]).
+     */
+    public void contentWritten(String pool, String home) {
+        boolean onA = from(pool) == aToB;
+        if (!pool.equals(home)) {
+            if (onA) guestContentOnA++;
+            else guestContentOnB++;
+        } else if (onA) {
+            contentA++;
+        } else {
+            contentB++;
+        }
     }
 
     public long nextSyncMs() { return nextSyncMs; }
@@ -96,9 +115,9 @@ public final class BackupService {
         }
     }
 
-    /** Conference content of {@code pool} not yet shipped to its partner. */
+    /** Conference content on {@code pool} not yet shipped to its partner (including its failed-over users' content). */
     public long contentUnshipped(String pool) {
-        return pool.equals(poolA) ? contentA - contentShippedAtoB : contentB - contentShippedBtoA;
+        return pool.equals(poolA) ? contentA - contentShippedAtoB + guestContentOnA : contentB - contentShippedBtoA + guestContentOnB;
     }
 
     /**
@@ -108,8 +127,13 @@ public final class BackupService {
     public long copyContentHome(String home) {
         String backup = home.equals(poolA) ? poolB : poolA;
         long n = contentUnshipped(backup);
-        if (backup.equals(poolA)) contentShippedAtoB = contentA;
-        else contentShippedBtoA = contentB;
+        if (backup.equals(poolA)) {
+            contentShippedAtoB = contentA;
+            guestContentOnA = 0;
+        } else {
+            contentShippedBtoA = contentB;
+            guestContentOnB = 0;
+        }
         return n;
     }
 

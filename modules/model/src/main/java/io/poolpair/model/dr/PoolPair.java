@@ -126,9 +126,19 @@ public final class PoolPair {
                     s.returnHomeDueMs = now.emulatedMs() + settings.registrarFailbackDetectionMs();
                 }
             }
-            // partner's users failed over here were signed out while this pool was down: they come back
+            // partner's users failed over here were signed out while this pool was down: they come back,
+            // in Resiliency mode until the failover completes [S4]
             if (s.pool.equals(failedOverTo(p)) && p.mode == UserMode.SIGNED_OUT) {
-                move(p, UserMode.NORMAL, s.pool, "backup pool " + s.pool + " is back", now, ev);
+                if (p.state == DrState.FAILED_OVER) {
+                    move(p, UserMode.NORMAL, s.pool, "backup pool " + s.pool + " is back", now, ev);
+                } else if (settings.relogon() == DrSettings.Relogon.REDIRECT) {
+                    move(p, UserMode.RESILIENCY, s.pool, "backup pool " + s.pool + " is back; failover still running", now, ev);
+                }
+            } else if (!p.up && p.downSinceMs >= 0 && p.mode == UserMode.SIGNED_OUT && p.relogonDueMs < 0
+                    && (p.state == DrState.ACTIVE || p.state == DrState.FAILED_BACK)
+                    && settings.relogon() == DrSettings.Relogon.REDIRECT) {
+                // the partner's failure-detection timer expired while this pool was down too
+                move(p, UserMode.RESILIENCY, s.pool, "backup Registrar " + s.pool + " is back", now, ev);
             }
         }
         return ev;
@@ -301,8 +311,12 @@ public final class PoolPair {
         List<FailoverEvent> ev = new ArrayList<>();
         ReplicationDirection back = backup.from(p.pool);
         if (!p.up) {
-            List<WriteRecord> lost = back.cutOff();
-            lost.removeIf(r -> !r.homePool().equals(s.pool));
+            List<WriteRecord> lost = new ArrayList<>();
+            for (WriteRecord r : back.cutOff()) {
+                // only the failed-over users' writes are lost; the backup pool's own users' writes stay on it
+                if (r.homePool().equals(s.pool)) lost.add(r);
+                else back.record(r);
+            }
             if (!lost.isEmpty()) {
                 lostWrites.addAll(lost);
                 ev.add(new DataLost(now, w, lost.size(), lost.get(0).emulatedMs(), lost.get(lost.size() - 1).emulatedMs(),
@@ -379,13 +393,53 @@ public final class PoolPair {
             countRefusal(s, op, why);
             return new Outcome(false, s.servedBy, why, null);
         }
-        if (op == Operation.SCHEDULE_MEETING) backup.contentWritten(s.servedBy);
+        if (op == Operation.SCHEDULE_MEETING) backup.contentWritten(s.servedBy, s.pool);
         return new Outcome(true, s.servedBy, null, w);
     }
 
     private static void countRefusal(Side s, Operation op, String reason) {
         s.refused.computeIfAbsent(s.mode, m -> new LinkedHashMap<>()).merge(op.label(), 1, Integer::sum);
         s.reasons.put(op.label(), reason);
+    }
+
+    /**
+     * The first half of an operation when its persistent write goes through the serving pool's Front Ends:
+     * may the user try it now? Refusals by mode (or by a read-only pool) are counted; when allowed, the
+     * caller sends the write to {@link #servedBy} and reports the answer with {@link #acknowledged} or
+     * {@link #refusedByPool}.
+     */
+    public Outcome admit(String home, Operation op) {
+        Side s = side(home);
+        ResiliencyMatrix.Decision d = ResiliencyMatrix.decide(s.mode, op);
+        if (!d.allowed()) {
+            countRefusal(s, op, d.reason());
+            return new Outcome(false, s.servedBy, d.reason(), null);
+        }
+        if (op.persistentWrite() && backup.from(s.servedBy).sourceReadOnly()) {
+            String why = "pool " + s.servedBy + " is read-only during a planned failover";
+            countRefusal(s, op, why);
+            return new Outcome(false, s.servedBy, why, null);
+        }
+        return new Outcome(true, s.servedBy, null, null);
+    }
+
+    /**
+     * A write the Front Ends of {@code servedBy} acknowledged (a majority of its routing group's replicas hold
+     * it): it now waits for the Backup Service. Null if the user has meanwhile moved and the pool no longer
+     * serves them, or the pool turned read-only.
+     */
+    public WriteRecord acknowledged(String home, int user, String servedBy, Operation op, Time now) {
+        Side s = side(home);
+        if (!servedBy.equals(s.servedBy)) return null;
+        WriteRecord w = new WriteRecord(nextWriteId++, user, s.pool, servedBy, now.emulatedMs());
+        if (!backup.from(servedBy).record(w)) return null;
+        if (op == Operation.SCHEDULE_MEETING) backup.contentWritten(servedBy);
+        return w;
+    }
+
+    /** A write the serving pool's Front Ends refused (e.g. its routing group is in quorum loss). */
+    public void refusedByPool(String home, Operation op, String reason) {
+        countRefusal(side(home), op, reason);
     }
 
     /** The refusals counted since the last call, as one event per pool and mode (counts and reasons by operation). */

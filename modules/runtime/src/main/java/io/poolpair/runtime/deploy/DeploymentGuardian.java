@@ -91,7 +91,9 @@ public final class DeploymentGuardian extends AbstractBehavior<DeploymentGuardia
             Optional<PoolSpec> partner = topology.pool(p.backupPool());
             if (partner.isEmpty()) continue;
             ActorRef<PoolPairActor.Command> pair = ctx.spawn(PoolPairActor.create(p, partner.get(), settings, clock, bus, seed++,
-                    pool -> self.tell(new AutoFailoverDue(pool))), "pair-" + p.name() + "-" + partner.get().name());
+                    pool -> self.tell(new AutoFailoverDue(pool)),
+                    Map.of(p.name(), pools.get(p.name()), partner.get().name(), pools.get(partner.get().name()))),
+                    "pair-" + p.name() + "-" + partner.get().name());
             pairs.put(p.name(), pair);
             pairs.put(partner.get().name(), pair);
         }

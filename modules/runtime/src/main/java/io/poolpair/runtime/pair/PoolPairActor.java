@@ -53,6 +53,8 @@ public final class PoolPairActor extends AbstractBehavior<PoolPairActor.Command>
 
     enum DrainRefusals implements Command { INSTANCE }
 
+    record WritesAnswered(io.poolpair.runtime.pool.PoolProtocol.WritesDone done) implements Command {}
+
     private static final long WORKLOAD_STEP_MS = 1_000;
     private static final long REFUSAL_REPORT_MS = 10_000;
     private static final Operation[] WRITES = {Operation.ADD_CONTACT, Operation.SCHEDULE_MEETING, Operation.CHANGE_CALL_FORWARDING};
@@ -66,20 +68,31 @@ public final class PoolPairActor extends AbstractBehavior<PoolPairActor.Command>
     private final TimerScheduler<Command> timers;
     private final Consumer<String> autoFailover;
     private final SplittableRandom random;
+    private final Map<String, ActorRef<io.poolpair.runtime.pool.PoolProtocol.Command>> frontEnds;
+    private final ActorRef<io.poolpair.runtime.pool.PoolProtocol.WritesDone> writesAdapter;
     private final double[] carry = new double[4];
     private long scheduledDueMs = -1;
 
     /**
      * @param autoFailover called with a home pool whose automatic failover is due (only with the policy on)
      */
+    /**
+     * @param frontEnds the supervisors of the two pools, by name: users' writes go to their routing group's
+     *                  primary there
+     */
     public static Behavior<Command> create(PoolSpec a, PoolSpec b, EmulatorSettings settings, EmulationClock clock,
-                                           EventBus bus, long seed, Consumer<String> autoFailover) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new PoolPairActor(ctx, t, a, b, settings, clock, bus, seed, autoFailover)));
+                                           EventBus bus, long seed, Consumer<String> autoFailover,
+                                           Map<String, ActorRef<io.poolpair.runtime.pool.PoolProtocol.Command>> frontEnds) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new PoolPairActor(ctx, t, a, b, settings, clock, bus, seed,
+                autoFailover, frontEnds)));
     }
 
     private PoolPairActor(ActorContext<Command> ctx, TimerScheduler<Command> timers, PoolSpec a, PoolSpec b,
-                          EmulatorSettings settings, EmulationClock clock, EventBus bus, long seed, Consumer<String> autoFailover) {
+                          EmulatorSettings settings, EmulationClock clock, EventBus bus, long seed, Consumer<String> autoFailover,
+                          Map<String, ActorRef<io.poolpair.runtime.pool.PoolProtocol.Command>> frontEnds) {
         super(ctx);
+        this.frontEnds = Map.copyOf(frontEnds);
+        this.writesAdapter = ctx.messageAdapter(io.poolpair.runtime.pool.PoolProtocol.WritesDone.class, WritesAnswered::new);
         this.clock = clock;
         this.bus = bus;
         this.settings = settings;
@@ -107,6 +120,7 @@ public final class PoolPairActor extends AbstractBehavior<PoolPairActor.Command>
                     return this;
                 })
                 .onMessage(Admin.class, this::onAdmin)
+                .onMessage(WritesAnswered.class, this::onWritesAnswered)
                 .onMessage(GetStatus.class, m -> {
                     m.replyTo().tell(view());
                     return this;
@@ -147,9 +161,22 @@ public final class PoolPairActor extends AbstractBehavior<PoolPairActor.Command>
                 continue;
             }
             carry[i] += settings.writesPerSecond() * WORKLOAD_STEP_MS / 1000.0;
+            List<Integer> batch = new ArrayList<>();
+            List<Operation> ops = new ArrayList<>();
+            String servedBy = null;
             while (carry[i] >= 1) {
                 carry[i] -= 1;
-                model.attempt(pool, random.nextInt(users), WRITES[random.nextInt(WRITES.length)], now);
+                Operation op = WRITES[random.nextInt(WRITES.length)];
+                PoolPair.Outcome o = model.admit(pool, op);
+                if (o.ok()) {
+                    batch.add(random.nextInt(users));
+                    ops.add(op);
+                    servedBy = o.servedBy();
+                }
+            }
+            if (!batch.isEmpty() && frontEnds.containsKey(servedBy)) {
+                frontEnds.get(servedBy).tell(new io.poolpair.runtime.pool.PoolProtocol.UserWrites(pool, !servedBy.equals(pool),
+                        batch, ops, writesAdapter));
             }
             i++;
             carry[i] += settings.opsPerSecond() * WORKLOAD_STEP_MS / 1000.0;
@@ -158,6 +185,17 @@ public final class PoolPairActor extends AbstractBehavior<PoolPairActor.Command>
                 model.attempt(pool, random.nextInt(users), OTHERS[random.nextInt(OTHERS.length)], now);
             }
             i++;
+        }
+        return this;
+    }
+
+    private Behavior<Command> onWritesAnswered(WritesAnswered m) {
+        Time now = clock.now();
+        io.poolpair.runtime.pool.PoolProtocol.WritesDone d = m.done();
+        for (int k = 0; k < d.users().size(); k++) {
+            String refusal = d.refusals().get(k);
+            if (refusal == null) model.acknowledged(d.homePool(), d.users().get(k), d.pool(), d.ops().get(k), now);
+            else model.refusedByPool(d.homePool(), d.ops().get(k), refusal);
         }
         return this;
     }

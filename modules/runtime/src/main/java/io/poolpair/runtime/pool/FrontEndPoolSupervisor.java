@@ -91,6 +91,7 @@ public final class FrontEndPoolSupervisor extends PoolSupervisor {
                 .onMessage(PoolProtocol.GetStatus.class, this::onStatus)
                 .onMessage(PoolProtocol.Write.class, this::onWrite)
                 .onMessage(PoolProtocol.BackEndFault.class, this::onBackEndFault)
+                .onMessage(PoolProtocol.UserWrites.class, this::onUserWrites)
                 .onMessageEquals(PoolProtocol.BackEndTick.INSTANCE, () -> {
                     backEndChanged(backEnd.tick(clock.now()), clock.now());
                     return this;
@@ -129,6 +130,17 @@ public final class FrontEndPoolSupervisor extends PoolSupervisor {
     @Override
     protected boolean poolServing() {
         return model.state() == PoolState.RUNNING;
+    }
+
+    private Behavior<Command> onUserWrites(PoolProtocol.UserWrites w) {
+        List<String> refusals = new ArrayList<>(w.users().size());
+        for (int user : w.users()) {
+            int group = w.failedOver() ? user % model.routingGroupCount() : model.groupOfUser(user);
+            FrontEndPool.WriteResult r = model.write(group);
+            refusals.add(r.acknowledged() ? null : r.refusal());
+        }
+        w.replyTo().tell(new PoolProtocol.WritesDone(spec.name(), w.homePool(), w.users(), w.ops(), refusals));
+        return this;
     }
 
     private Behavior<Command> onBackEndFault(PoolProtocol.BackEndFault f) {

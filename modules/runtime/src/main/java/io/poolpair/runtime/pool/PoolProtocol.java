@@ -42,6 +42,18 @@ public final class PoolProtocol {
     /** A primary asks to acknowledge a persistent write for a routing group at the epoch it holds. */
     public record Write(String server, int group, long epoch, ActorRef<WriteReply> replyTo) implements Command {}
 
+    /**
+     * Persistent writes of users, each to the primary of the user's routing group on this pool; acknowledged
+     * when a majority of the group's replicas hold it. {@code failedOver}: the users are another pool's,
+     * failed over here (hosted on this pool's routing groups).
+     */
+    public record UserWrites(String homePool, boolean failedOver, java.util.List<Integer> users,
+                             java.util.List<io.poolpair.model.dr.Operation> ops, ActorRef<WritesDone> replyTo) implements Command {}
+
+    /** Which of the users' writes were acknowledged: {@code refusals} holds null for an acknowledged write. */
+    public record WritesDone(String pool, String homePool, java.util.List<Integer> users,
+                             java.util.List<io.poolpair.model.dr.Operation> ops, java.util.List<String> refusals) {}
+
     /** Remote users of another pool that fell to this one by DNS SRV priority (0 removes them). */
     public record ExtraLoad(String fromPool, int amount) implements Command {}
 
