@@ -72,7 +72,7 @@ public final class BackEnd {
         List<FailoverEvent> ev = new ArrayList<>();
         if (principalLostAtMs >= 0 && automatic() && now.emulatedMs() - principalLostAtMs >= autoFailoverMs) {
             Component other = other(principal);
-            if (!down.contains(other) && (hasWitness() ? !down.contains(Component.WITNESS) : true)) {
+            if (canFailOver()) {
                 principal = other;
                 principalLostAtMs = -1;
                 report(now, ev, "automatic failover to the " + other.label());
@@ -81,9 +81,17 @@ public final class BackEnd {
         return ev;
     }
 
-    /** When an automatic failover is next due, or -1. */
+    /**
+     * When an automatic failover is next due, or -1 (also while it cannot happen: the other server or the
+     * witness is down; it becomes due again when that component returns).
+     */
     public long nextDueMs() {
-        return principalLostAtMs >= 0 && automatic() ? principalLostAtMs + autoFailoverMs : -1;
+        return principalLostAtMs >= 0 && automatic() && canFailOver() ? principalLostAtMs + autoFailoverMs : -1;
+    }
+
+    /** Whether the other server could take over now: it is up, and so is the witness where there is one. */
+    private boolean canFailOver() {
+        return !down.contains(other(principal)) && (!hasWitness() || !down.contains(Component.WITNESS));
     }
 
     /**

@@ -41,7 +41,13 @@ public enum AdminVerb {
     IMPORT_RESPONSE_GROUPS("import-response-groups", "pool", List.of("pool"), List.of(), "Import-CsRgsConfiguration",
             "imports a failed-over pool's Response Groups into its backup pool"),
     DATABASE_FAILOVER("database-failover", "pool", List.of("pool"), List.of("force"),
-            "Invoke-CsDatabaseFailover -NewPrincipal", "makes the other back-end SQL server principal");
+            "Invoke-CsDatabaseFailover -NewPrincipal", "makes the other back-end SQL server principal"),
+    PERSISTENT_CHAT_FAILOVER("persistent-chat-failover", "pool", List.of("pool"), List.of(),
+            "log-shipping recovery of mgc, then Set-CsPersistentChatState -PoolState FailedOver",
+            "fails a stretched Persistent Chat pool over to its standby servers in the other site"),
+    PERSISTENT_CHAT_FAILBACK("persistent-chat-failback", "pool", List.of("pool"), List.of(),
+            "Set-CsPersistentChatState -PoolState Normal (after restoring the primary database)",
+            "returns a stretched Persistent Chat pool to its original active servers");
 
     private final String label;
     private final String target;

@@ -299,11 +299,13 @@ public final class ScenarioLoader {
             switch (k) {
                 case "pool" -> {
                     var ps = t.pool(v);
-                    boolean ok = ps.isPresent() && (ps.get().role() == Role.FRONT_END
-                            || (a.verb() == AdminVerb.SET_EDGE_NEXT_HOP && ps.get().role() == Role.DIRECTOR));
+                    boolean pchat = a.verb() == AdminVerb.PERSISTENT_CHAT_FAILOVER || a.verb() == AdminVerb.PERSISTENT_CHAT_FAILBACK;
+                    boolean ok = ps.isPresent() && (pchat ? ps.get().role() == Role.PERSISTENT_CHAT : (ps.get().role() == Role.FRONT_END
+                            || (a.verb() == AdminVerb.SET_EDGE_NEXT_HOP && ps.get().role() == Role.DIRECTOR)));
                     if (ps.isEmpty()) p.add(Problem.error(a.origin(), field + ".pool", "no pool named '" + v + "' in " + t.file()));
                     else if (!ok) p.add(Problem.error(a.origin(), field + ".pool", a.verb().label()
-                            + " acts on Front End pools; '" + v + "' is " + ps.get().role().label()));
+                            + (pchat ? " acts on Persistent Chat pools" : " acts on Front End pools") + "; '" + v + "' is "
+                            + ps.get().role().label()));
                 }
                 case "server" -> {
                     var ps = t.poolOfServer(v);

@@ -162,7 +162,8 @@ public final class DeploymentGuardian extends AbstractBehavior<DeploymentGuardia
         PoolSpec spec = pool == null ? null : topology.pool(pool).orElse(null);
         bus.publish(new AdminVerbStarted(clock.now(), Where.pool(spec == null ? null : spec.site(), pool), a.verb().label(), args));
         switch (a.verb()) {
-            case SERVICE_RESET, QUORUM_LOSS_RECOVERY, DRAIN_SERVER, RETURN_SERVER, DATABASE_FAILOVER ->
+            case SERVICE_RESET, QUORUM_LOSS_RECOVERY, DRAIN_SERVER, RETURN_SERVER, DATABASE_FAILOVER, PERSISTENT_CHAT_FAILOVER,
+                    PERSISTENT_CHAT_FAILBACK ->
                     pools.get(pool).tell(new PoolProtocol.RunAdmin(a.verb(), a.args(), a.replyTo()));
             case FAILOVER_CMS -> siteVerb(a, site.failoverCms(pool, bool(a, "force"), clock.now()));
             case SET_EDGE_NEXT_HOP -> siteVerb(a, site.setEdgeNextHop(a.args().get("edge"), pool, clock.now()));

@@ -128,15 +128,24 @@ public final class EmbeddedDeployment implements AutoCloseable {
             throw new IllegalArgumentException("no site named '" + site + "' in " + topology.file());
         }
         List<String> done = new ArrayList<>();
-        for (PoolSpec p : topology.poolsInSite(site)) {
-            Reply r = kill ? injectPool(p.name(), io.poolpair.model.scenario.FaultKind.KILL) : healPool(p.name());
-            done.add(p.name());
-            if (p.role() == io.poolpair.model.topology.Role.FRONT_END
-                    && p.backendMode() != io.poolpair.model.topology.BackendMode.NONE) {
-                backEndFault(p.name(), "mirror", kill);
-                backEndFault(p.name(), "witness", kill);
+        for (PoolSpec p : topology.pools()) {
+            boolean any = false;
+            for (io.poolpair.model.topology.ServerSpec sv : p.servers()) {
+                if (!site.equals(p.siteOf(sv))) continue;
+                if (kill) inject(sv.name(), io.poolpair.model.scenario.FaultKind.KILL);
+                else heal(sv.name());
+                any = true;
             }
-            if (p.role() == io.poolpair.model.topology.Role.FRONT_END) backEndFault(p.name(), "primary", kill);
+            if (any) done.add(p.name());
+            if (p.site().equals(site) && p.role() == io.poolpair.model.topology.Role.FRONT_END) {
+                for (String c : List.of("primary", "mirror", "witness")) {
+                    if (c.equals("primary") || p.backendMode() != io.poolpair.model.topology.BackendMode.NONE) {
+                        if (!(c.equals("witness") && p.backendMode() == io.poolpair.model.topology.BackendMode.MIRRORING)) {
+                            backEndFault(p.name(), c, kill);
+                        }
+                    }
+                }
+            }
         }
         return Reply.ok((kill ? "site " + site + " lost: " : "site " + site + " back: ") + String.join(", ", done));
     }

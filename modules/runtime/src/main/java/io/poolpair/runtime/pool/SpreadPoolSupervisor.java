@@ -32,6 +32,7 @@ import java.util.Map;
 public final class SpreadPoolSupervisor extends PoolSupervisor {
 
     private final SpreadPool model;
+    private boolean failedOver;
 
     public static Behavior<Command> create(PoolSpec spec, ProductVersion version, EmulatorSettings settings,
                                            EmulationClock clock, EventBus bus,
@@ -71,11 +72,7 @@ public final class SpreadPoolSupervisor extends PoolSupervisor {
                     q.replyTo().tell(view());
                     return this;
                 })
-                .onMessage(PoolProtocol.RunAdmin.class, a -> {
-                    a.replyTo().tell(PoolProtocol.Reply.refused(a.verb().label() + " acts on Front End pools; "
-                            + spec.name() + " is a " + spec.role().label() + " pool"));
-                    return this;
-                })
+                .onMessage(PoolProtocol.RunAdmin.class, this::onAdmin)
                 .onMessage(PoolProtocol.ExtraLoad.class, x -> {
                     publish(model.setExtraLoad(x.fromPool(), x.amount(), clock.now()));
                     afterChange(clock.now());
@@ -90,6 +87,48 @@ public final class SpreadPoolSupervisor extends PoolSupervisor {
                     return this;
                 })
                 .build();
+    }
+
+    /**
+     * Persistent Chat site failover (spec §6.5): after the log-shipped database is recovered in the other
+     * data center, {@code Set-CsPersistentChatState -PoolState FailedOver} and the standby servers there
+     * become the active ones. Failback returns to the original active servers.
+     */
+    private Behavior<Command> onAdmin(PoolProtocol.RunAdmin a) {
+        Time now = clock.now();
+        boolean over = a.verb() == io.poolpair.model.scenario.AdminVerb.PERSISTENT_CHAT_FAILOVER;
+        boolean back = a.verb() == io.poolpair.model.scenario.AdminVerb.PERSISTENT_CHAT_FAILBACK;
+        if (spec.role() != io.poolpair.model.topology.Role.PERSISTENT_CHAT || (!over && !back)) {
+            refuse(a, now, a.verb().label() + " does not act on " + spec.role().label() + " pool " + spec.name());
+            return this;
+        }
+        List<String> target = spec.servers().stream().filter(s -> s.standby() == over).map(ServerSpec::name).toList();
+        if (target.isEmpty()) {
+            refuse(a, now, "pool " + spec.name() + " has no " + (over ? "standby" : "original active") + " servers");
+            return this;
+        }
+        if (target.stream().noneMatch(model::isUp)) {
+            refuse(a, now, "none of " + target + " is running");
+            return this;
+        }
+        if (over == failedOver) {
+            refuse(a, now, "pool " + spec.name() + " is " + (failedOver ? "already failed over" : "not failed over"));
+            return this;
+        }
+        failedOver = over;
+        publish(model.setEligible(target, now, over ? "Persistent Chat failed over to the standby servers " + target
+                : "Persistent Chat back on its original active servers " + target));
+        bus.publish(new io.poolpair.model.event.FailoverEvent.AdminVerbFinished(now,
+                io.poolpair.model.event.Where.pool(spec.site(), spec.name()), a.verb().label(), "active servers now " + target));
+        afterChange(now);
+        a.replyTo().tell(PoolProtocol.Reply.ok("active Persistent Chat servers of " + spec.name() + " now " + target));
+        return this;
+    }
+
+    private void refuse(PoolProtocol.RunAdmin a, Time now, String reason) {
+        bus.publish(new io.poolpair.model.event.FailoverEvent.AdminVerbRefused(now,
+                io.poolpair.model.event.Where.pool(spec.site(), spec.name()), a.verb().label(), reason));
+        a.replyTo().tell(PoolProtocol.Reply.refused(reason));
     }
 
     @Override
