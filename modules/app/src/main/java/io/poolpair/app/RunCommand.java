@@ -66,6 +66,8 @@ final class RunCommand implements Callable<Integer> {
         stdout.printf("run folder: %s%n", dir);
         stdout.flush();
 
+        // Configure logging now: a first log call inside an actor would stall it while Logback starts.
+        org.slf4j.LoggerFactory.getLogger("poolpair.timeline").debug("logging ready");
         EmulationClock clock = EmulationClock.scaledWall(settings.timeScale());
         long wallStart = System.currentTimeMillis();
         try (EventBus bus = new EventBus(dir.resolve("events.jsonl"), true)) {

@@ -48,6 +48,7 @@ final class StartupBench {
                     bus, config)) {
                 long at = healthy.get(30, TimeUnit.SECONDS);
                 Benchmarks.result(NAME, "jvm_start_to_main", mainAt - jvmStart, "ms");
+                Benchmarks.result(NAME, "main_to_deployment_start", deployAt - mainAt, "ms (topology, validation, settings)");
                 Benchmarks.result(NAME, "deployment_start_to_healthy", at - deployAt, "ms");
                 Benchmarks.result(NAME, "jvm_start_to_healthy", at - jvmStart, "ms");
                 Benchmarks.result(NAME, "healthy_at_epoch_ms", at, "ms");

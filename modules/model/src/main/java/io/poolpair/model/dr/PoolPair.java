@@ -433,7 +433,7 @@ public final class PoolPair {
         if (!servedBy.equals(s.servedBy)) return null;
         WriteRecord w = new WriteRecord(nextWriteId++, user, s.pool, servedBy, now.emulatedMs());
         if (!backup.from(servedBy).record(w)) return null;
-        if (op == Operation.SCHEDULE_MEETING) backup.contentWritten(servedBy);
+        if (op == Operation.SCHEDULE_MEETING) backup.contentWritten(servedBy, s.pool);
         return w;
     }
 

@@ -837,6 +837,75 @@ class PoolPairTest {
         assertThat(p.backup().from(B).pendingCount()).isEqualTo(1);
     }
 
+    // ------------------------------------------------------------------ writes acknowledged by the Front Ends (admit / acknowledged)
+
+    @Test
+    void admitRefusesWritesByModeAndByAReadOnlyPool() {
+        PoolPair p = pair();
+        p.poolServing(B, false, at(0));
+        p.tick(at(DETECT), true); // B's users in Resiliency mode on A
+        PoolPair planned = pair();
+        assertThat(planned.failover(A, false, true, at(1_000)).refused()).isFalse(); // A read-only
+
+        Outcome byMode = p.admit(B, Operation.ADD_CONTACT);
+        Outcome readOnly = planned.admit(A, Operation.ADD_CONTACT);
+        Outcome readOk = planned.admit(A, Operation.IM);
+
+        assertThat(byMode.ok()).isFalse();
+        assertThat(byMode.refusal()).isEqualTo(ResiliencyMatrix.decide(UserMode.RESILIENCY, Operation.ADD_CONTACT).reason());
+        assertThat(readOnly.ok()).isFalse();
+        assertThat(readOnly.refusal()).contains("read-only");
+        assertThat(readOk.ok()).isTrue();
+        assertThat(readOk.servedBy()).isEqualTo(A);
+    }
+
+    @Test
+    void acknowledgedWritesWaitForTheBackupServiceUnlessTheUserMovedMeanwhile() {
+        PoolPair p = pair();
+        Outcome admitted = p.admit(A, Operation.ADD_CONTACT);
+        assertThat(admitted.ok()).isTrue();
+
+        WriteRecord w = p.acknowledged(A, 4, admitted.servedBy(), Operation.ADD_CONTACT, at(5_000));
+
+        assertThat(w.homePool()).isEqualTo(A);
+        assertThat(w.servedBy()).isEqualTo(A);
+        assertThat(w.emulatedMs()).isEqualTo(5_000);
+        assertThat(p.backup().from(A).pendingCount()).isEqualTo(1);
+
+        p.poolServing(A, false, at(6_000));
+        assertThat(p.acknowledged(A, 5, A, Operation.ADD_CONTACT, at(6_001))).isNull();
+        assertThat(p.backup().from(A).pendingCount()).isEqualTo(1);
+    }
+
+    @Test
+    void meetingsAcknowledgedForFailedOverUsersAreCopiedHomeOnlyBySyncConferenceContent() {
+        PoolPair p = failedOver(0, 10_000);
+        for (int i = 0; i < 2; i++) {
+            Outcome o = p.admit(A, Operation.SCHEDULE_MEETING);
+            assertThat(o.servedBy()).isEqualTo(B);
+            assertThat(p.acknowledged(A, i, o.servedBy(), Operation.SCHEDULE_MEETING, at(200_000))).isNotNull();
+        }
+        p.poolServing(A, true, at(300_000));
+        p.failback(A, false, true, at(400_000));
+        p.tick(at(400_000 + FAILBACK_A), true);
+
+        assertThat(p.syncConferenceContent(A, at(800_000)).message()).startsWith("2 conference content items copied");
+    }
+
+    @Test
+    void writesRefusedByThePoolAreCountedWithTheRefusals() {
+        PoolPair p = pair();
+
+        p.refusedByPool(A, Operation.ADD_CONTACT, "routing group 3 is in quorum loss");
+        p.refusedByPool(A, Operation.ADD_CONTACT, "routing group 3 is in quorum loss");
+
+        assertThat(of(p.drainRefusals(at(1_000)), OperationsRefused.class)).singleElement().satisfies(e -> {
+            assertThat(e.mode()).isEqualTo("normal");
+            assertThat(e.counts()).containsOnly(entry("add-contact", 2));
+            assertThat(e.reasons()).containsOnly(entry("add-contact", "routing group 3 is in quorum loss"));
+        });
+    }
+
     // ------------------------------------------------------------------ automatic failover policy
 
     @Test

@@ -237,7 +237,12 @@ public abstract class PoolSupervisor extends AbstractBehavior<Command> {
 
     // ---------------------------------------------------------------- helpers
 
+    /**
+     * Publishes what the model returned. The guardian hears first whether the pool still serves, so that
+     * anyone reacting to these events (a scenario, an admin) finds the deployment already told.
+     */
     protected void publish(List<FailoverEvent> events) {
+        reportServing();
         bus.publishAll(events);
     }
 

@@ -37,10 +37,16 @@ public final class ScenarioRunner {
     public List<StepResult> run(Scenario scenario) throws InterruptedException {
         List<StepResult> results = new ArrayList<>();
         int mark = deployment.bus().size();
+        boolean previousWasAction = false;
         for (int i = 0; i < scenario.steps().size(); i++) {
             Step step = scenario.steps().get(i);
             String label = describe(step);
             long at = deployment.clock().now().emulatedMs();
+            // An await looks at every event since the group of actions before it began: "heal a; heal b;
+            // await X" sees what heal a caused, and "kill; await A; await B" sees both answers to the kill.
+            boolean action = !(step instanceof Step.Note) && !(step instanceof Step.Wait) && !(step instanceof Step.Await);
+            if (action && !previousWasAction) mark = deployment.bus().size();
+            if (!(step instanceof Step.Note)) previousWasAction = action;
             StepResult r;
             if (step instanceof Step.Note n) {
                 deployment.bus().publish(new RunMarker(deployment.clock().now(), new Where(null, null, null, null), "note", n.text()));
@@ -69,9 +75,7 @@ public final class ScenarioRunner {
                 r = new StepResult(i, label, ok, (a.expectRefused() ? (rep.ok() ? "expected a refusal, but: " : "refused as expected: ")
                         : "") + rep.message(), at);
             } else if (step instanceof Step.Await w) {
-                AwaitOutcome o = await(i, label, w, mark, at);
-                r = o.result();
-                if (o.nextMark() >= 0) mark = o.nextMark();
+                r = await(i, label, w, mark, at);
             } else {
                 throw new IllegalStateException("unknown step " + step);
             }
@@ -84,13 +88,8 @@ public final class ScenarioRunner {
         return results;
     }
 
-    private record AwaitOutcome(StepResult result, int nextMark) {}
-
-    /**
-     * Satisfied by a matching event published after the event that satisfied the previous await (or since
-     * the scenario began); the next await then looks after this one's event.
-     */
-    private AwaitOutcome await(int i, String label, Step.Await w, int mark, long at) throws InterruptedException {
+    /** Satisfied by a matching event published since {@code mark} (the start of the last group of actions). */
+    private StepResult await(int i, String label, Step.Await w, int mark, long at) throws InterruptedException {
         Predicate<FailoverEvent> match = e -> e.type().equals(w.eventType())
                 && (w.pool() == null || w.pool().equals(e.where().pool()))
                 && (w.server() == null || w.server().equals(e.where().server()))
@@ -110,14 +109,13 @@ public final class ScenarioRunner {
             }
             long wall = deployment.clock().toWallMs(w.withinMs());
             FailoverEvent e = seen.get(wall, TimeUnit.MILLISECONDS);
-            int next = deployment.bus().indexOf(e, mark) + 1;
-            return new AwaitOutcome(new StepResult(i, label, true, "saw " + e.type() + " at "
-                    + io.poolpair.runtime.journal.EventBus.emulated(e.time().emulatedMs()), at), next);
+            return new StepResult(i, label, true, "saw " + e.type() + " at "
+                    + io.poolpair.runtime.journal.EventBus.emulated(e.time().emulatedMs()), at);
         } catch (TimeoutException ex) {
-            return new AwaitOutcome(new StepResult(i, label, false, "no " + w.eventType() + " within "
-                    + w.withinMs() / 1000.0 + " s emulated", at), -1);
+            return new StepResult(i, label, false, "no " + w.eventType() + " within " + w.withinMs() / 1000.0
+                    + " s emulated", at);
         } catch (ExecutionException ex) {
-            return new AwaitOutcome(new StepResult(i, label, false, ex.getMessage(), at), -1);
+            return new StepResult(i, label, false, ex.getMessage(), at);
         } finally {
             deployment.bus().unsubscribe(listener);
         }
