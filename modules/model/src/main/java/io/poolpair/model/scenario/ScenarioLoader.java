@@ -34,7 +34,7 @@ public final class ScenarioLoader {
 
     private static final Set<String> ACTIONS = Set.of("note", "wait", "kill", "hang", "restart", "kill-pool",
             "hang-pool", "restart-pool", "heal", "heal-pool", "heal-all", "admin", "await", "kill-site", "heal-site",
-            "fail-backend", "heal-backend");
+            "fail-backend", "heal-backend", "query");
     private static final Set<String> MODIFIERS = Set.of("pool", "server", "edge", "force", "disaster", "within", "component",
             "expect", "text");
     private static final Set<String> TOP = Set.of("format-version", "name", "description", "time-scale", "steps");
@@ -154,6 +154,19 @@ public final class ScenarioLoader {
                     return new Step.Heal(str(v), true, vo);
                 case "heal-all":
                     return new Step.HealAll(vo);
+                case "query": {
+                    String what = str(v);
+                    if (!List.of("backup-status", "pool-fabric-state", "users", "status").contains(what)) {
+                        problems.add(Problem.error(vo, f, "'" + what + "' is not one of backup-status, pool-fabric-state, users, status"));
+                        return null;
+                    }
+                    String pool = o.containsKey("pool") ? str(o.get("pool")) : null;
+                    if (what.equals("pool-fabric-state") && pool == null) {
+                        problems.add(Problem.error(vo, field + ".pool", "query pool-fabric-state needs a pool"));
+                        return null;
+                    }
+                    return new Step.Query(what, pool, vo);
+                }
                 case "kill-site":
                     return new Step.SiteFault(str(v), true, vo);
                 case "heal-site":
@@ -269,6 +282,11 @@ public final class ScenarioLoader {
                 checkTarget(t, h.target(), h.pool(), h.origin(), field, p);
             } else if (step instanceof Step.Admin a) {
                 checkAdmin(t, a, field, p);
+            } else if (step instanceof Step.Query q && q.pool() != null) {
+                var ps = t.pool(q.pool());
+                if (ps.isEmpty() || ps.get().role() != Role.FRONT_END) {
+                    p.add(Problem.error(q.origin(), field + ".pool", "no Front End pool named '" + q.pool() + "' in " + t.file()));
+                }
             } else if (step instanceof Step.SiteFault sf) {
                 if (t.sites().stream().noneMatch(x -> x.name().equals(sf.site()))) {
                     p.add(Problem.error(sf.origin(), field, "no site named '" + sf.site() + "' in " + t.file()));

@@ -45,4 +45,10 @@ public sealed interface Step {
 
     /** Fails (or heals) one component of a pool's back end: primary, mirror or witness. */
     record BackEndFault(String pool, String component, boolean fail, Origin origin) implements Step {}
+
+    /**
+     * Prints an answer in the spirit of SfB's query cmdlets: backup-status (Get-CsBackupServiceStatus),
+     * pool-fabric-state (Get-CsPoolFabricState, needs a pool), users (users by mode per pool), status.
+     */
+    record Query(String what, String pool, Origin origin) implements Step {}
 }

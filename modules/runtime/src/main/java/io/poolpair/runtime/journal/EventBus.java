@@ -19,7 +19,8 @@ import java.util.function.Consumer;
 /**
  * Where every event goes: the run folder's {@code events.jsonl}, a readable failover timeline through
  * SLF4J (logger {@code poolpair.timeline}), an in-memory history for awaits and summaries, and any
- * listeners (tests, the dashboard). Thread-safe; events keep the order in which they were published.
+ * listeners (tests, the dashboard). Thread-safe; events keep the order in which they were published, the same
+ * in the file, the history, the timeline and every listener.
  */
 public final class EventBus implements AutoCloseable {
 
@@ -44,6 +45,9 @@ public final class EventBus implements AutoCloseable {
     public static EventBus inMemory() { return new EventBus(null, true); }
 
     public void publish(FailoverEvent e) {
+        // One lock around the journal, the timeline and the listeners: all of them see the events of concurrent
+        // publishers in the same order (a consequence never shows up before its cause on the console or in a
+        // listener). Listeners therefore run under this lock and must not wait for another publisher.
         synchronized (this) {
             if (keepHistory) history.add(e);
             if (out != null && !closed) {
@@ -55,13 +59,13 @@ public final class EventBus implements AutoCloseable {
                     TIMELINE.error("cannot write events.jsonl: {}", ex.getMessage());
                 }
             }
-        }
-        log(e);
-        for (Consumer<FailoverEvent> l : listeners) {
-            try {
-                l.accept(e);
-            } catch (RuntimeException ex) {
-                TIMELINE.warn("event listener failed: {}", ex.toString());
+            log(e);
+            for (Consumer<FailoverEvent> l : listeners) {
+                try {
+                    l.accept(e);
+                } catch (RuntimeException ex) {
+                    TIMELINE.warn("event listener failed: {}", ex.toString());
+                }
             }
         }
     }

@@ -44,7 +44,8 @@ public final class ScenarioRunner {
             long at = deployment.clock().now().emulatedMs();
             // An await looks at every event since the group of actions before it began: "heal a; heal b;
             // await X" sees what heal a caused, and "kill; await A; await B" sees both answers to the kill.
-            boolean action = !(step instanceof Step.Note) && !(step instanceof Step.Wait) && !(step instanceof Step.Await);
+            boolean action = !(step instanceof Step.Note) && !(step instanceof Step.Wait) && !(step instanceof Step.Await)
+                    && !(step instanceof Step.Query);
             if (action && !previousWasAction) mark = deployment.bus().size();
             if (!(step instanceof Step.Note)) previousWasAction = action;
             StepResult r;
@@ -63,6 +64,10 @@ public final class ScenarioRunner {
             } else if (step instanceof Step.HealAll) {
                 Reply rep = deployment.healAll();
                 r = new StepResult(i, label, rep.ok(), rep.message(), at);
+            } else if (step instanceof Step.Query q) {
+                List<String> lines = query(q);
+                for (String line : lines) progress.accept("  " + line);
+                r = new StepResult(i, label, true, lines.size() + " lines", at);
             } else if (step instanceof Step.SiteFault sf) {
                 Reply rep = deployment.siteFault(sf.site(), sf.kill());
                 r = new StepResult(i, label, rep.ok(), rep.message(), at);
@@ -80,7 +85,7 @@ public final class ScenarioRunner {
                 throw new IllegalStateException("unknown step " + step);
             }
             results.add(r);
-            if (!(step instanceof Step.Note) && !(step instanceof Step.Wait)) {
+            if (!(step instanceof Step.Note) && !(step instanceof Step.Wait) && !(step instanceof Step.Query)) {
                 progress.accept(String.format("step %d/%d %s: %s%s", i + 1, scenario.steps().size(), label,
                         r.ok() ? "" : "FAILED: ", r.message()));
             }
@@ -121,6 +126,21 @@ public final class ScenarioRunner {
         }
     }
 
+    private List<String> query(Step.Query q) {
+        return switch (q.what()) {
+            case "backup-status" -> io.poolpair.runtime.status.StatusFormat.backupStatus(deployment.pairs());
+            case "pool-fabric-state" -> io.poolpair.runtime.status.StatusFormat.poolFabricState(deployment.status(q.pool()), 12);
+            case "users" -> io.poolpair.runtime.status.StatusFormat.usersByMode(deployment.status(), deployment.pairs());
+            default -> {
+                List<String> out = new ArrayList<>();
+                for (io.poolpair.runtime.status.PoolView p : deployment.status()) {
+                    out.add(p.name() + " " + p.role() + " " + p.state() + (p.detail() == null ? "" : " (" + p.detail() + ")"));
+                }
+                yield out;
+            }
+        };
+    }
+
     /** The step as a person reads it. */
     public static String describe(Step step) {
         if (step instanceof Step.Note n) return "note \"" + n.text() + "\"";
@@ -129,6 +149,7 @@ public final class ScenarioRunner {
         if (step instanceof Step.Heal h) return "heal" + (h.pool() ? "-pool " : " ") + h.target();
         if (step instanceof Step.HealAll) return "heal-all";
         if (step instanceof Step.Admin a) return "admin " + a.verb().label() + " " + a.args() + (a.expectRefused() ? " (expect refused)" : "");
+        if (step instanceof Step.Query q) return "query " + q.what() + (q.pool() == null ? "" : " " + q.pool());
         if (step instanceof Step.SiteFault sf) return (sf.kill() ? "kill-site " : "heal-site ") + sf.site();
         if (step instanceof Step.BackEndFault bf) return (bf.fail() ? "fail-backend " : "heal-backend ") + bf.pool() + " " + bf.component();
         if (step instanceof Step.Await w) return "await " + w.eventType() + (w.pool() != null ? " pool=" + w.pool() : "")

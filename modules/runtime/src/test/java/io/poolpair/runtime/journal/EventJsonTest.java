@@ -205,11 +205,14 @@ class EventJsonTest {
     }
 
     @Test
-    void concurrentPublishersLeaveTheFileInTheSameOrderAsTheHistory(@TempDir Path dir) throws Exception {
+    void concurrentPublishersLeaveTheFileTheHistoryAndListenersInOneOrder(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("events.jsonl");
         int threads = 4;
         int each = 100;
         try (EventBus bus = new EventBus(file, true)) {
+            // what a listener (the console timeline, a dashboard, a scenario await) sees
+            List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+            bus.subscribe(e -> heard.add(((RunMarker) e).detail()));
             ExecutorService pool = Executors.newFixedThreadPool(threads);
             CountDownLatch go = new CountDownLatch(1);
             try {
@@ -234,6 +237,7 @@ class EventJsonTest {
             List<String> fromFile = new ArrayList<>();
             for (String l : Files.readAllLines(file, StandardCharsets.UTF_8)) fromFile.add(READER.readTree(l).get("detail").asText());
             assertThat(fromFile).hasSize(threads * each).containsExactlyElementsOf(fromHistory);
+            assertThat(heard).as("listeners hear events in the journal's order").containsExactlyElementsOf(fromHistory);
             // and each publisher's own events keep their order
             for (int t = 0; t < threads; t++) {
                 String prefix = t + "-";

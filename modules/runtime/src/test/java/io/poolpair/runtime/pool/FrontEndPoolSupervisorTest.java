@@ -1,7 +1,6 @@
 package io.poolpair.runtime.pool;
 
 import com.typesafe.config.ConfigFactory;
-import io.poolpair.model.event.FailoverEvent;
 import io.poolpair.model.event.FailoverEvent.AdminVerbRefused;
 import io.poolpair.model.event.FailoverEvent.LoadRedistributed;
 import io.poolpair.model.event.FailoverEvent.PoolQuorumLost;
@@ -208,9 +207,10 @@ class FrontEndPoolSupervisorTest {
             assertThat(lost.running()).isEqualTo(2);
             assertThat(lost.stopped()).containsExactlyInAnyOrderElementsOf(survivors);
             // "any 3 of 6": three down still run; the fourth one's loss is what stops the pool
-            FailoverEvent justBefore = pool.events.get(lostAt - 1);
-            assertThat(justBefore.type()).isEqualTo("server-down");
-            assertThat(justBefore.where().server()).isEqualTo("fe4");
+            assertThat(pool.events.between(mark, lostAt)).as("server-downs before the pool lost quorum")
+                    .filteredOn(e -> e.type().equals("server-down") && "pool-a".equals(e.where().pool()))
+                    .extracting(e -> e.where().server())
+                    .containsExactlyInAnyOrderElementsOf(killed);
 
             PoolView v = pool.status();
             assertThat(v.state()).isEqualTo("quorum-lost");
@@ -262,7 +262,7 @@ class FrontEndPoolSupervisorTest {
             Reply refused = pool.admin(AdminVerb.DRAIN_SERVER, Map.of("server", "fe1", "force", "false"));
             assertThat(refused.ok()).isFalse();
             assertThat(refused.message()).contains("6660 guideline").contains("force");
-            AdminVerbRefused refusal = pool.events.await(mark, AdminVerbRefused.class, "admin-verb-refused", e -> true);
+            AdminVerbRefused refusal = pool.events.await(mark, AdminVerbRefused.class, "admin-verb-refused", e -> "pool-a".equals(e.where().pool()));
             assertThat(refusal.verb()).isEqualTo("drain-server");
             assertThat(server(pool.status(), "fe1").observed()).isEqualTo("up");
 

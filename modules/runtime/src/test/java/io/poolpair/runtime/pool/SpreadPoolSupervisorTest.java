@@ -21,7 +21,10 @@ import static io.poolpair.runtime.testing.EventRecorder.event;
 import static io.poolpair.runtime.testing.PoolUnderTest.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Edge and Mediation pools running live: DNS load-balanced retry on the survivors, dropped calls. */
+/**
+ * Edge and Mediation pools running live in an embedded deployment: DNS load-balanced retry on the survivors,
+ * dropped calls. The whole topology runs, so every wait names the pool it is about.
+ */
 @ExtendWith(LogCapturingExtension.class)
 class SpreadPoolSupervisorTest {
 
@@ -55,7 +58,7 @@ class SpreadPoolSupervisorTest {
             assertOk(edge.inject("edge1", FaultKind.KILL));
             int downAt = edge.events.awaitIndex(mark, "server-down of edge1", event("server-down", "edge-a", "edge1"));
             assertThat(((ServerDown) edge.events.get(downAt)).detectedBy()).isEqualTo("terminated");
-            LoadRedistributed moved = edge.events.await(downAt, LoadRedistributed.class, "load-redistributed", e -> true);
+            LoadRedistributed moved = edge.events.await(downAt, LoadRedistributed.class, "load-redistributed of edge-a", e -> "edge-a".equals(e.where().pool()));
             assertThat(moved.unit()).isEqualTo("remote-users");
             assertThat(moved.load()).isEqualTo(Map.of("edge2", 6000));
 
@@ -65,7 +68,7 @@ class SpreadPoolSupervisorTest {
             assertThat(server(after, "edge2").load()).isEqualTo(6000);
             assertThat(server(after, "edge1").observed()).isEqualTo("down");
             assertThat(server(after, "edge1").fault()).isEqualTo("killed");
-            assertThat(edge.events.since(mark)).noneMatch(e -> e.type().equals("service-dropped"));
+            assertThat(edge.events.since(mark)).noneMatch(e -> e.type().equals("service-dropped") && "edge-a".equals(e.where().pool()));
         }
     }
 
@@ -76,7 +79,7 @@ class SpreadPoolSupervisorTest {
             int mark = edge.events.mark();
             assertOk(edge.inject("edge1", FaultKind.KILL));
             assertOk(edge.inject("edge2", FaultKind.KILL));
-            ServiceDropped dropped = edge.events.await(mark, ServiceDropped.class, "service-dropped", e -> true);
+            ServiceDropped dropped = edge.events.await(mark, ServiceDropped.class, "service-dropped of edge-a", e -> "edge-a".equals(e.where().pool()));
             assertThat(dropped.unit()).isEqualTo("remote-users");
             assertThat(dropped.count()).isEqualTo(6000);
             edge.events.awaitIndex(mark, "server-down of edge2", event("server-down", "edge-a", "edge2"));
@@ -97,7 +100,7 @@ class SpreadPoolSupervisorTest {
             int mark = med.events.mark();
             assertOk(med.inject("med1", FaultKind.KILL));
             int downAt = med.events.awaitIndex(mark, "server-down of med1", event("server-down", "med-a", "med1"));
-            ServiceDropped dropped = med.events.await(downAt, ServiceDropped.class, "service-dropped", e -> true);
+            ServiceDropped dropped = med.events.await(downAt, ServiceDropped.class, "service-dropped of med-a", e -> "med-a".equals(e.where().pool()));
             assertThat(dropped.unit()).isEqualTo("calls");
             assertThat(dropped.count()).isEqualTo(callsOnMed1);
             assertThat(dropped.reason()).contains("med1");
