@@ -34,7 +34,7 @@ public final class ScenarioLoader {
 
     private static final Set<String> ACTIONS = Set.of("note", "wait", "kill", "hang", "restart", "kill-pool",
             "hang-pool", "restart-pool", "heal", "heal-pool", "heal-all", "admin", "await", "kill-site", "heal-site",
-            "fail-backend", "heal-backend", "query");
+            "fail-backend", "heal-backend", "query", "fail-file-server", "heal-file-server");
     private static final Set<String> MODIFIERS = Set.of("pool", "server", "edge", "force", "disaster", "within", "component",
             "expect", "text");
     private static final Set<String> TOP = Set.of("format-version", "name", "description", "time-scale", "steps");
@@ -167,6 +167,14 @@ public final class ScenarioLoader {
                     }
                     return new Step.Query(what, pool, vo);
                 }
+                case "fail-file-server", "heal-file-server": {
+                    String srv = o.containsKey("server") ? str(o.get("server")) : "1";
+                    if (!srv.equals("1") && !srv.equals("2")) {
+                        problems.add(Problem.error(origin(file, o.get("server")), field + ".server", "file server must be 1 or 2, got '" + srv + "'"));
+                        return null;
+                    }
+                    return new Step.FileServerFault(str(v), Integer.parseInt(srv), action.startsWith("fail"), vo);
+                }
                 case "kill-site":
                     return new Step.SiteFault(str(v), true, vo);
                 case "heal-site":
@@ -290,6 +298,11 @@ public final class ScenarioLoader {
             } else if (step instanceof Step.SiteFault sf) {
                 if (t.sites().stream().noneMatch(x -> x.name().equals(sf.site()))) {
                     p.add(Problem.error(sf.origin(), field, "no site named '" + sf.site() + "' in " + t.file()));
+                }
+            } else if (step instanceof Step.FileServerFault ff) {
+                var ps = t.pool(ff.pool());
+                if (ps.isEmpty() || ps.get().role() != Role.FRONT_END) {
+                    p.add(Problem.error(ff.origin(), field, "no Front End pool named '" + ff.pool() + "' in " + t.file()));
                 }
             } else if (step instanceof Step.BackEndFault bf) {
                 var ps = t.pool(bf.pool());

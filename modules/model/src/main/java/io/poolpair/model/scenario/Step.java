@@ -51,4 +51,7 @@ public sealed interface Step {
      * pool-fabric-state (Get-CsPoolFabricState, needs a pool), users (users by mode per pool), status.
      */
     record Query(String what, String pool, Origin origin) implements Step {}
+
+    /** Fails (or heals) file server 1 or 2 of a Front End pool's file store (a DFS pair). */
+    record FileServerFault(String pool, int server, boolean fail, Origin origin) implements Step {}
 }

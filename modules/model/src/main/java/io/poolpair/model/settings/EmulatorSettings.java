@@ -34,6 +34,7 @@ import java.util.concurrent.TimeUnit;
  * @param dr                          disaster-recovery settings (Backup Service, Registrar timers, failover)
  * @param writesPerSecond             emulated: persistent writes per second made by each pool's users
  * @param opsPerSecond                emulated: other operations per second tried by each pool's users
+ * @param dfsReplicationIntervalMs    emulated: DFS replication between a file store's two servers (our choice)
  */
 public record EmulatorSettings(
         double timeScale,
@@ -48,7 +49,8 @@ public record EmulatorSettings(
         long minWallDetectionMs,
         io.poolpair.model.dr.DrSettings dr,
         double writesPerSecond,
-        double opsPerSecond) {
+        double opsPerSecond,
+        long dfsReplicationIntervalMs) {
 
     /** Reads the {@code poolpair} section. Bad values become problems naming the key. */
     public static EmulatorSettings fromConfig(Config root) {
@@ -87,9 +89,10 @@ public record EmulatorSettings(
         io.poolpair.model.dr.DrSettings dr = drSettings(c, reg, regBack, problems);
         double wps = get(problems, c, "workload.writes-per-second", () -> c.getDouble("workload.writes-per-second"), 10.0);
         double ops = get(problems, c, "workload.operations-per-second", () -> c.getDouble("workload.operations-per-second"), 20.0);
+        long dfs = get(problems, c, "dr.dfs-replication-interval", () -> c.getDuration("dr.dfs-replication-interval", TimeUnit.MILLISECONDS), 300_000L);
         if (!problems.isEmpty()) throw new InvalidInputException(problems);
         FrontEndSettings fe = new FrontEndSettings(3, qlAt, qlService, rebuild, guideline, new QuorumSettings(twelve, overrides));
-        return new EmulatorSettings(timeScale, hb, suspect, down, reg, regBack, flush, fe, minWall, minDetect, dr, wps, ops);
+        return new EmulatorSettings(timeScale, hb, suspect, down, reg, regBack, flush, fe, minWall, minDetect, dr, wps, ops, dfs);
     }
 
     private static io.poolpair.model.dr.DrSettings drSettings(Config c, long reg, long regBack, List<Problem> problems) {
@@ -164,12 +167,18 @@ public record EmulatorSettings(
 
     public EmulatorSettings withTimeScale(double scale) {
         return new EmulatorSettings(scale, heartbeatIntervalMs, suspectAfterMissed, downAfterMissed,
-                registrarFailureDetectionMs, registrarFailbackDetectionMs, backendFlushIntervalMs, frontEnd, minWallHeartbeatMs, minWallDetectionMs, dr, writesPerSecond, opsPerSecond);
+                registrarFailureDetectionMs, registrarFailbackDetectionMs, backendFlushIntervalMs, frontEnd, minWallHeartbeatMs, minWallDetectionMs, dr, writesPerSecond, opsPerSecond, dfsReplicationIntervalMs);
+    }
+
+    public EmulatorSettings withDr(io.poolpair.model.dr.DrSettings d) {
+        return new EmulatorSettings(timeScale, heartbeatIntervalMs, suspectAfterMissed, downAfterMissed,
+                registrarFailureDetectionMs, registrarFailbackDetectionMs, backendFlushIntervalMs, frontEnd, minWallHeartbeatMs,
+                minWallDetectionMs, d, writesPerSecond, opsPerSecond, dfsReplicationIntervalMs);
     }
 
     public EmulatorSettings withFrontEnd(FrontEndSettings fe) {
         return new EmulatorSettings(timeScale, heartbeatIntervalMs, suspectAfterMissed, downAfterMissed,
-                registrarFailureDetectionMs, registrarFailbackDetectionMs, backendFlushIntervalMs, fe, minWallHeartbeatMs, minWallDetectionMs, dr, writesPerSecond, opsPerSecond);
+                registrarFailureDetectionMs, registrarFailbackDetectionMs, backendFlushIntervalMs, fe, minWallHeartbeatMs, minWallDetectionMs, dr, writesPerSecond, opsPerSecond, dfsReplicationIntervalMs);
     }
 
     /**

@@ -155,6 +155,11 @@ public final class EmbeddedDeployment implements AutoCloseable {
         return ask(poolRef(pool), r -> new PoolProtocol.BackEndFault(component, fail, r));
     }
 
+    /** Fails or heals file server 1 or 2 of a Front End pool's file store. */
+    public Reply fileServerFault(String pool, int server, boolean fail) {
+        return ask(poolRef(pool), r -> new PoolProtocol.FileServerFault(server, fail, r));
+    }
+
     /** Pool pairs, one view per pair. */
     public List<io.poolpair.runtime.status.PairView> pairs() {
         List<io.poolpair.runtime.status.PairView> out = new ArrayList<>();

@@ -51,6 +51,7 @@ public final class FrontEndPoolSupervisor extends PoolSupervisor {
 
     private final FrontEndPool model;
     private final io.poolpair.model.dr.BackEnd backEnd;
+    private final io.poolpair.model.dr.FileStore fileStore;
     private boolean reportedBackEnd = true;
     private final SpreadPool mediation;
     private final Map<String, Boolean> mediationUp = new HashMap<>();
@@ -67,6 +68,11 @@ public final class FrontEndPoolSupervisor extends PoolSupervisor {
                                    ActorRef<io.poolpair.runtime.deploy.DeploymentGuardian.Command> guardian) {
         super(ctx, timers, spec, settings, clock, bus, guardian);
         this.backEnd = new io.poolpair.model.dr.BackEnd(spec.name(), spec.site(), spec.backendMode(), settings.dr().backEndAutoFailoverMs());
+        this.fileStore = spec.fileStore() == null ? null : new io.poolpair.model.dr.FileStore(spec.fileStore(), spec.name(),
+                spec.site(), settings.dfsReplicationIntervalMs(), clock.now().emulatedMs());
+        if (fileStore != null) {
+            timers.startTimerAtFixedRate("dfs", PoolProtocol.DfsTick.INSTANCE, wallDelay(settings.dfsReplicationIntervalMs()));
+        }
         this.model = new FrontEndPool(spec.name(), spec.site(), spec.serverNames(), spec.users(), spec.routingGroups(),
                 version, settings.frontEnd());
         if (spec.collocatedMediation() && spec.calls() > 0) {
@@ -92,6 +98,11 @@ public final class FrontEndPoolSupervisor extends PoolSupervisor {
                 .onMessage(PoolProtocol.Write.class, this::onWrite)
                 .onMessage(PoolProtocol.BackEndFault.class, this::onBackEndFault)
                 .onMessage(PoolProtocol.UserWrites.class, this::onUserWrites)
+                .onMessage(PoolProtocol.FileServerFault.class, this::onFileServerFault)
+                .onMessageEquals(PoolProtocol.DfsTick.INSTANCE, () -> {
+                    if (fileStore != null) fileStore.tick(clock.now());
+                    return this;
+                })
                 .onMessageEquals(PoolProtocol.BackEndTick.INSTANCE, () -> {
                     backEndChanged(backEnd.tick(clock.now()), clock.now());
                     return this;
@@ -138,8 +149,26 @@ public final class FrontEndPoolSupervisor extends PoolSupervisor {
             int group = w.failedOver() ? user % model.routingGroupCount() : model.groupOfUser(user);
             FrontEndPool.WriteResult r = model.write(group);
             refusals.add(r.acknowledged() ? null : r.refusal());
+            if (r.acknowledged() && fileStore != null && w.ops().get(refusals.size() - 1) == io.poolpair.model.dr.Operation.SCHEDULE_MEETING) {
+                fileStore.write(clock.now()); // the meeting's content (slides) goes to the file store
+            }
         }
         w.replyTo().tell(new PoolProtocol.WritesDone(spec.name(), w.homePool(), w.users(), w.ops(), refusals));
+        return this;
+    }
+
+    private Behavior<Command> onFileServerFault(PoolProtocol.FileServerFault f) {
+        if (fileStore == null) {
+            f.replyTo().tell(Reply.refused("pool " + spec.name() + " has no file store in the topology"));
+            return this;
+        }
+        Time now = clock.now();
+        String what = "file server " + f.server() + " of " + fileStore.name();
+        bus.publish(f.fail() ? new FailoverEvent.FaultInjected(now, Where.pool(spec.site(), spec.name()), what)
+                : new FailoverEvent.FaultHealed(now, Where.pool(spec.site(), spec.name()), what));
+        publish(fileStore.serverUp(f.server(), !f.fail(), now));
+        f.replyTo().tell(Reply.ok((f.fail() ? "failed " : "healed ") + what + "; active file server "
+                + fileStore.activeServer() + (fileStore.available() ? "" : " (down)")));
         return this;
     }
 

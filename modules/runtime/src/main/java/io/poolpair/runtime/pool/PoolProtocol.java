@@ -60,6 +60,12 @@ public final class PoolProtocol {
     /** Fail or heal one component of the pool's back end (primary, mirror, witness). */
     public record BackEndFault(String component, boolean fail, ActorRef<Reply> replyTo) implements Command {}
 
+    /** Fail or heal file server 1 or 2 of the pool's file store. */
+    public record FileServerFault(int server, boolean fail, ActorRef<Reply> replyTo) implements Command {}
+
+    /** Timer: DFS replication of the file store. */
+    public enum DfsTick implements Command { INSTANCE }
+
     /** Timer: back-end automatic failover may be due. */
     public enum BackEndTick implements Command { INSTANCE }
 

@@ -68,6 +68,9 @@ public final class ScenarioRunner {
                 List<String> lines = query(q);
                 for (String line : lines) progress.accept("  " + line);
                 r = new StepResult(i, label, true, lines.size() + " lines", at);
+            } else if (step instanceof Step.FileServerFault ff) {
+                Reply rep = deployment.fileServerFault(ff.pool(), ff.server(), ff.fail());
+                r = new StepResult(i, label, rep.ok(), rep.message(), at);
             } else if (step instanceof Step.SiteFault sf) {
                 Reply rep = deployment.siteFault(sf.site(), sf.kill());
                 r = new StepResult(i, label, rep.ok(), rep.message(), at);
@@ -150,6 +153,7 @@ public final class ScenarioRunner {
         if (step instanceof Step.HealAll) return "heal-all";
         if (step instanceof Step.Admin a) return "admin " + a.verb().label() + " " + a.args() + (a.expectRefused() ? " (expect refused)" : "");
         if (step instanceof Step.Query q) return "query " + q.what() + (q.pool() == null ? "" : " " + q.pool());
+        if (step instanceof Step.FileServerFault ff) return (ff.fail() ? "fail-file-server " : "heal-file-server ") + ff.pool() + " " + ff.server();
         if (step instanceof Step.SiteFault sf) return (sf.kill() ? "kill-site " : "heal-site ") + sf.site();
         if (step instanceof Step.BackEndFault bf) return (bf.fail() ? "fail-backend " : "heal-backend ") + bf.pool() + " " + bf.component();
         if (step instanceof Step.Await w) return "await " + w.eventType() + (w.pool() != null ? " pool=" + w.pool() : "")
