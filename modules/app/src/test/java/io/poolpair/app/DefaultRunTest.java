@@ -70,7 +70,8 @@ class DefaultRunTest {
                   { wait = 1s }
                 ]
                 """, StandardCharsets.UTF_8);
-        Cli.Outcome second = Cli.run("run", "--out", out.toString(), "--time-scale", TIME_SCALE, "--scenario", quick.toString());
+        Cli.Outcome second = Cli.run("run", "--out", out.toString(), "--time-scale", TIME_SCALE,
+                "--scenario", quick.toString());
         assertThat(second.exit()).as(second.toString()).isEqualTo(0);
 
         List<Path> after = runFolders(out.resolve("default"));

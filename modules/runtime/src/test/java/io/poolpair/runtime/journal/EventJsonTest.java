@@ -172,7 +172,8 @@ class EventJsonTest {
 
     @Test
     void aPrimaryMovedLineReadsAsTheDocumentedFields() throws IOException {
-        JsonNode json = READER.readTree(EventJson.toLine(new PrimaryMoved(T, GROUP_ON_SERVER, "fe1", "fe2", 3, "failover", 150)));
+        PrimaryMoved e = new PrimaryMoved(T, GROUP_ON_SERVER, "fe1", "fe2", 3, "failover", 150);
+        JsonNode json = READER.readTree(EventJson.toLine(e));
         assertThat(json.get("type").asText()).isEqualTo("primary-moved");
         assertThat(json.get("site").asText()).isEqualTo("site-a");
         assertThat(json.get("pool").asText()).isEqualTo("pool-a");
@@ -235,7 +236,9 @@ class EventJsonTest {
             }
             List<String> fromHistory = bus.history().stream().map(e -> ((RunMarker) e).detail()).toList();
             List<String> fromFile = new ArrayList<>();
-            for (String l : Files.readAllLines(file, StandardCharsets.UTF_8)) fromFile.add(READER.readTree(l).get("detail").asText());
+            for (String l : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                fromFile.add(READER.readTree(l).get("detail").asText());
+            }
             assertThat(fromFile).hasSize(threads * each).containsExactlyElementsOf(fromHistory);
             assertThat(heard).as("listeners hear events in the journal's order").containsExactlyElementsOf(fromHistory);
             // and each publisher's own events keep their order

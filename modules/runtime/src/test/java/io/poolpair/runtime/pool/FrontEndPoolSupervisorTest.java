@@ -42,10 +42,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FrontEndPoolSupervisorTest {
 
     /**
-     * Defaults, 20 times faster than life: the wall heartbeat is 100 ms and a frozen server is declared down
-     * about 0.5 s after its last heartbeat, which stays clear of scheduling hiccups on a busy build machine.
-     * Placement work (replica rebuild, rebalance) is pushed past the end of every test, so the routing groups
-     * a test reads from the status are the ones its fault acts on.
+     * Defaults, 20 times faster than life: the wall heartbeat is 100 ms, and a frozen server is declared down
+     * after 1 s of wall silence (the min-wall-detection floor). Placement work after a failure (replica rebuild,
+     * rebalance) is pushed past the end of every test, so the routing groups a test reads from the status once
+     * the pool has settled are the ones its fault acts on.
      */
     private static final EmulatorSettings SETTINGS;
 
@@ -155,7 +155,8 @@ class FrontEndPoolSupervisorTest {
             assertOk(pool.inject(victim, FaultKind.HANG));
             int suspectedAt = pool.events.awaitIndex(mark, "server-suspected of " + victim,
                     event("server-suspected", "pool-a", victim));
-            int downAt = pool.events.awaitIndex(suspectedAt, "server-down of " + victim, event("server-down", "pool-a", victim));
+            int downAt = pool.events.awaitIndex(suspectedAt, "server-down of " + victim,
+                    event("server-down", "pool-a", victim));
             assertThat(((ServerDown) pool.events.get(downAt)).detectedBy()).isEqualTo("heartbeat");
             PrimaryMoved moved = pool.events.await(downAt, PrimaryMoved.class, "primary-moved of group " + group.id(),
                     m -> m.where().routingGroup() == group.id());
@@ -262,7 +263,8 @@ class FrontEndPoolSupervisorTest {
             Reply refused = pool.admin(AdminVerb.DRAIN_SERVER, Map.of("server", "fe1", "force", "false"));
             assertThat(refused.ok()).isFalse();
             assertThat(refused.message()).contains("6660 guideline").contains("force");
-            AdminVerbRefused refusal = pool.events.await(mark, AdminVerbRefused.class, "admin-verb-refused", e -> "pool-a".equals(e.where().pool()));
+            AdminVerbRefused refusal = pool.events.await(mark, AdminVerbRefused.class, "admin-verb-refused",
+                    e -> "pool-a".equals(e.where().pool()));
             assertThat(refusal.verb()).isEqualTo("drain-server");
             assertThat(server(pool.status(), "fe1").observed()).isEqualTo("up");
 

@@ -71,7 +71,9 @@ class ScenarioRunnerTest {
             int mark = events.mark();
             PoolView v = deployment.status("pool-a");
             if (PoolUnderTest.settled(v)) return v;
-            if (System.nanoTime() > deadline) return fail("pool-a never settled (every server up and primary of some group): " + v);
+            if (System.nanoTime() > deadline) {
+                return fail("pool-a never settled (every server up and primary of some group): " + v);
+            }
             events.awaitAnySince(mark, java.time.Duration.ofMillis(200));
         }
     }

@@ -83,7 +83,8 @@ public final class EventRecorder implements Consumer<FailoverEvent> {
             synchronized (this) {
                 pending.removeIf(p -> p.found() == found);
             }
-            return fail("no " + what + " within " + BOUND_SECONDS + " s (wall); events since the mark:\n" + describe(since(from)));
+            return fail("no " + what + " within " + BOUND_SECONDS + " s (wall); events since the mark:\n"
+                    + describe(since(from)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return fail("interrupted while waiting for " + what);
