@@ -30,6 +30,9 @@ public final class SiteServices {
     private final Map<String, String> nextHop = new LinkedHashMap<>();
     private String federationEdge;
     private final Map<String, Boolean> poolUp = new LinkedHashMap<>();
+    private String cmsTarget;
+    private long cmsDueMs = -1;
+    private String cmsMode;
 
     public SiteServices(Topology topology) {
         this.topology = topology;
@@ -59,6 +62,9 @@ public final class SiteServices {
      * surviving Edge whose next hop is the failed pool. Null when the failover may proceed.
      */
     public String failoverPrecondition(String home) {
+        if (cmsDueMs >= 0) {
+            return "the CMS failover to " + cmsTarget + " is still running: Invoke-CsPoolFailover fails until it completes [S11]";
+        }
         if (home.equals(cmsPool)) {
             return "pool " + home + " hosts the active Central Management Store: fail the CMS over first"
                     + " (failover-cms, Invoke-CsManagementServerFailover) [S11]";
@@ -77,7 +83,18 @@ public final class SiteServices {
      * Without force the master must be up (replication completes, no loss); with force (disaster) it may be down.
      */
     public AdminResult failoverCms(String target, boolean force, Time now) {
+        return failoverCms(target, force, now, 0);
+    }
+
+    /**
+     * The same, taking {@code durationMs} (emulated) to complete: the master moves at {@link #completeCms}, and
+     * a pool failover is refused until then.
+     */
+    public AdminResult failoverCms(String target, boolean force, Time now, long durationMs) {
         String verb = "failover-cms";
+        if (cmsDueMs >= 0) {
+            return refused(now, Where.pool(null, cmsPool), verb, "a CMS failover to " + cmsTarget + " is already running");
+        }
         PoolSpec cms = topology.pool(cmsPool).orElseThrow();
         String partner = cms.backupPool();
         Where w = Where.pool(cms.site(), cmsPool);
@@ -93,10 +110,28 @@ public final class SiteServices {
         if (!masterUp && !force) {
             return refused(now, w, verb, "the CMS master pool " + cmsPool + " is down: a disaster-mode CMS failover needs force");
         }
+        cmsMode = masterUp ? "planned: replication completed, source read-only" : "disaster (force)";
+        if (durationMs > 0) {
+            cmsTarget = to;
+            cmsDueMs = now.emulatedMs() + durationMs;
+            return AdminResult.done(List.of(), "CMS failover to " + to + " started (" + cmsMode + ")");
+        }
+        cmsTarget = to;
+        List<FailoverEvent> ev = completeCms(now);
+        return AdminResult.done(ev, "CMS active master now " + to);
+    }
+
+    /** When a running CMS failover completes (emulated ms), or -1. */
+    public long cmsDueMs() { return cmsDueMs; }
+
+    /** Completes a running CMS failover: the active master is now the target. */
+    public List<FailoverEvent> completeCms(Time now) {
+        if (cmsTarget == null) return List.of();
         String from = cmsPool;
-        cmsPool = to;
-        return AdminResult.done(List.of(new CmsMoved(now, Where.pool(topology.pool(to).orElseThrow().site(), to), from, to,
-                masterUp ? "planned: replication completed, source read-only" : "disaster (force)")), "CMS active master now " + to);
+        cmsPool = cmsTarget;
+        cmsTarget = null;
+        cmsDueMs = -1;
+        return List.of(new CmsMoved(now, Where.pool(topology.pool(cmsPool).orElseThrow().site(), cmsPool), from, cmsPool, cmsMode));
     }
 
     /** {@code Set-CsEdgeServer -Registrar} / Topology Builder next hop [S11]. */

@@ -153,12 +153,12 @@ public final class FrontEndPool {
     /** A server stopped heartbeating (or its actor terminated): it is down. */
     public List<FailoverEvent> serverDown(String server, String detectedBy, Time now) {
         int idx = indexOf(server);
-        if (status[idx] == ServerStatus.DOWN) return List.of();
-        boolean wasServing = status[idx] == ServerStatus.UP;
+        // a drained server is already out of the pool: its process dying changes nothing, and it stays drained
+        // (it comes back only with return-server, as after Invoke-CsComputerFailOver)
+        if (status[idx] != ServerStatus.UP) return List.of();
         List<FailoverEvent> ev = new ArrayList<>();
         status[idx] = ServerStatus.DOWN;
         ev.add(new ServerDown(now, where(idx), detectedBy));
-        if (!wasServing) return ev; // a drained server was already out of the pool
         downOrder.remove((Integer) idx);
         downOrder.add(idx);
         if (runningCount() == 0) firstBackAfterFullStop = -1;
@@ -250,6 +250,7 @@ public final class FrontEndPool {
     /** After losing member {@code idx}: promote if it was primary, classify the group, report. */
     private void afterMemberLoss(Group g, int idx, String reason, Time now, List<FailoverEvent> ev) {
         GroupState before = g.state;
+        if (g.missingSinceMs < 0) g.missingSinceMs = now.emulatedMs();
         if (g.primary == idx || g.primary < 0) {
             int np = electPrimary(g, -1);
             String from = g.primary >= 0 ? servers.get(g.primary) : null;
@@ -374,8 +375,20 @@ public final class FrontEndPool {
         placementDueMs = -1;
         List<FailoverEvent> ev = new ArrayList<>();
         List<Integer> run = running();
+        long nextDue = -1;
         for (Group g : groups) {
             if (!hasQuorum(g)) continue;
+            boolean missing = g.members.size() < replicaTarget || g.members.stream().anyMatch(m -> status[m] != ServerStatus.UP);
+            if (!missing) {
+                g.missingSinceMs = -1;
+                continue;
+            }
+            // each group's lost replica waits its own rebuild delay
+            long due = (g.missingSinceMs < 0 ? now.emulatedMs() : g.missingSinceMs) + settings.replicaRebuildDelayMs();
+            if (due > now.emulatedMs()) {
+                nextDue = nextDue < 0 ? due : Math.min(nextDue, due);
+                continue;
+            }
             g.members.removeIf(m -> status[m] != ServerStatus.UP);
             while (g.members.size() < replicaTarget) {
                 int s = leastReplicas(run, g.members);
@@ -383,11 +396,13 @@ public final class FrontEndPool {
                 g.members.add(s);
                 ev.add(new ReplicaRebuilt(now, whereGroup(g, s), servers.get(s), g.members.size()));
             }
+            if (g.members.size() >= replicaTarget) g.missingSinceMs = -1;
             classify(g);
         }
         rebalanceReplicas(run, now, ev);
         boolean moved = rebalancePrimaries(run, now, ev);
         if (moved) loadChanged(now, "rebalance", ev);
+        if (nextDue >= 0 && (placementDueMs < 0 || nextDue < placementDueMs)) placementDueMs = nextDue;
         return ev;
     }
 
@@ -527,6 +542,10 @@ public final class FrontEndPool {
             return AdminResult.refused(new AdminVerbRefused(now, Where.pool(site, name), "service-reset",
                     "no Front End of pool " + name + " is running"));
         }
+        if (!quorumHolds(running())) {
+            return AdminResult.refused(new AdminVerbRefused(now, Where.pool(site, name), "service-reset",
+                    "only " + running().size() + " Front Ends running: the pool needs " + ruleNow() + " to start"));
+        }
         if (state == PoolState.RUNNING) {
             state = PoolState.STARTING;
             for (Group g : groups) g.state = GroupState.OFFLINE;
@@ -648,7 +667,10 @@ public final class FrontEndPool {
 
     /** Lazy write to the back end: every group's acknowledged writes become durable there. */
     public void flushToBackEnd(Time now) {
+        if (state != PoolState.RUNNING) return;
         for (Group g : groups) {
+            // only a group with a live replica has anything to write; a lost group's data is gone
+            if (g.state == GroupState.LOST || live(g).isEmpty()) continue;
             if (g.committedWrites != g.flushedWrites) {
                 g.flushedWrites = g.committedWrites;
                 g.lastFlushEmulatedMs = now.emulatedMs();
@@ -824,6 +846,8 @@ public final class FrontEndPool {
         long committedWrites;
         long flushedWrites;
         long lastFlushEmulatedMs;
+        /** when the group first lacked a replica since it was last complete, or -1 */
+        long missingSinceMs = -1;
 
         Group(int id, int users, List<Integer> members, int primary) {
             this.id = id;

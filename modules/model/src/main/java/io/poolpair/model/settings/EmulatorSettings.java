@@ -194,10 +194,13 @@ public record EmulatorSettings(
             p.add(Problem.error(o, "poolpair.down-after-missed", "need 1 <= suspect-after-missed (" + suspectAfterMissed
                     + ") < down-after-missed (" + downAfterMissed + ")"));
         }
-        if (failureDetectionMs() * 4 > registrarFailureDetectionMs) {
-            p.add(Problem.error(o, "poolpair.heartbeat-interval", "in-pool failure detection (" + failureDetectionMs()
-                    + " ms emulated) must stay well before the Registrar failure-detection timer ("
-                    + registrarFailureDetectionMs + " ms): at most a quarter of it"));
+        long detection = Math.max(failureDetectionMs(), timeScale > 0 ? minDetectionEmulatedMs() : 0);
+        if (detection * 2 > registrarFailureDetectionMs) {
+            p.add(Problem.error(o, detection > failureDetectionMs() ? "poolpair.time-scale" : "poolpair.heartbeat-interval",
+                    "in-pool failure detection (" + detection / 1000.0 + " s emulated"
+                    + (detection > failureDetectionMs() ? ", set by the " + minWallDetectionMs + " ms wall floor at time-scale "
+                    + timeScale : "") + ") must stay well before the Registrar failure-detection timer ("
+                    + registrarFailureDetectionMs / 1000.0 + " s): at most half of it"));
         }
         if (registrarFailureDetectionMs >= registrarFailbackDetectionMs) {
             p.add(Problem.error(o, "poolpair.registrar-failback-detection", "failback detection ("

@@ -27,6 +27,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -45,8 +46,18 @@ public final class DeploymentGuardian extends AbstractBehavior<DeploymentGuardia
 
     public record GetPairs(ActorRef<Map<String, ActorRef<PoolPairActor.Command>>> replyTo) implements Command {}
 
-    /** A pool started or stopped serving (Front End: running; Edge, Director: a server up). */
-    public record PoolServing(String pool, boolean serving) implements Command {}
+    /**
+     * A pool started or stopped serving (Front End: running; Edge, Director: a server up), with the events
+     * that say so: the guardian publishes them before anything reacts.
+     */
+    public record PoolServing(String pool, boolean serving, java.util.List<FailoverEvent> events) implements Command {
+        public PoolServing(String pool, boolean serving) {
+            this(pool, serving, java.util.List.of());
+        }
+    }
+
+    /** A pool's events, and (when not null) whether it now serves: published here, in the pool's order. */
+    public record PoolEvents(String pool, Boolean serving, java.util.List<FailoverEvent> events) implements Command {}
 
     public record BackEndAvailable(String pool, boolean available) implements Command {}
 
@@ -55,6 +66,9 @@ public final class DeploymentGuardian extends AbstractBehavior<DeploymentGuardia
     public record AutoFailoverDue(String pool) implements Command {}
 
     public record GetSite(ActorRef<SiteView> replyTo) implements Command {}
+
+    /** Timer: a running CMS failover completes. */
+    enum CmsDue implements Command { INSTANCE }
 
     private final Topology topology;
     private final EmulationClock clock;
@@ -66,14 +80,20 @@ public final class DeploymentGuardian extends AbstractBehavior<DeploymentGuardia
     /** Edge/Director pool that took over a dead pool's remote users, by dead pool */
     private final Map<String, String> fallback = new HashMap<>();
     private final Map<String, Boolean> serving = new HashMap<>();
+    /** pools whose automatic failover waits for the CMS failover to complete */
+    private final java.util.Set<String> autoPending = new java.util.LinkedHashSet<>();
+    private final org.apache.pekko.actor.typed.javadsl.TimerScheduler<Command> timers;
+    private final EmulatorSettings settings;
 
     public static Behavior<Command> create(Topology topology, EmulatorSettings settings, EmulationClock clock, EventBus bus) {
-        return Behaviors.setup(ctx -> new DeploymentGuardian(ctx, topology, settings, clock, bus));
+        return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new DeploymentGuardian(ctx, t, topology, settings, clock, bus)));
     }
 
-    private DeploymentGuardian(ActorContext<Command> ctx, Topology topology, EmulatorSettings settings, EmulationClock clock,
-                               EventBus bus) {
+    private DeploymentGuardian(ActorContext<Command> ctx, org.apache.pekko.actor.typed.javadsl.TimerScheduler<Command> timers,
+                               Topology topology, EmulatorSettings settings, EmulationClock clock, EventBus bus) {
         super(ctx);
+        this.timers = timers;
+        this.settings = settings;
         this.topology = topology;
         this.clock = clock;
         this.bus = bus;
@@ -111,6 +131,13 @@ public final class DeploymentGuardian extends AbstractBehavior<DeploymentGuardia
                     return this;
                 })
                 .onMessage(PoolServing.class, this::onServing)
+                .onMessage(PoolEvents.class, m -> {
+                    if (m.serving() == null) {
+                        bus.publishAll(m.events());
+                        return this;
+                    }
+                    return onServing(new PoolServing(m.pool(), m.serving(), m.events()));
+                })
                 .onMessage(BackEndAvailable.class, m -> {
                     ActorRef<PoolPairActor.Command> pair = pairs.get(m.pool());
                     if (pair != null) pair.tell(new PoolPairActor.BackEndAvailable(m.pool(), m.available()));
@@ -118,6 +145,17 @@ public final class DeploymentGuardian extends AbstractBehavior<DeploymentGuardia
                 })
                 .onMessage(Admin.class, this::onAdmin)
                 .onMessage(AutoFailoverDue.class, this::onAutoFailover)
+                .onMessageEquals(CmsDue.INSTANCE, () -> {
+                    List<FailoverEvent> ev = site.completeCms(clock.now());
+                    bus.publishAll(ev);
+                    for (FailoverEvent e : ev) {
+                        bus.publish(new AdminVerbFinished(clock.now(), e.where(), "failover-cms", e.describe()));
+                    }
+                    List<String> pending = new java.util.ArrayList<>(autoPending);
+                    autoPending.clear();
+                    for (String pool : pending) autoFailoverPool(pool);
+                    return this;
+                })
                 .onMessage(GetSite.class, g -> {
                     Map<String, String> hops = new LinkedHashMap<>();
                     for (PoolSpec e : topology.poolsOf(Role.EDGE)) hops.put(e.name(), site.nextHopOf(e.name()));
@@ -128,6 +166,7 @@ public final class DeploymentGuardian extends AbstractBehavior<DeploymentGuardia
     }
 
     private Behavior<Command> onServing(PoolServing m) {
+        bus.publishAll(m.events());
         Boolean before = serving.put(m.pool(), m.serving());
         if (before != null && before == m.serving()) return this;
         bus.publishAll(site.poolServing(m.pool(), m.serving(), clock.now()));
@@ -165,7 +204,18 @@ public final class DeploymentGuardian extends AbstractBehavior<DeploymentGuardia
             case SERVICE_RESET, QUORUM_LOSS_RECOVERY, DRAIN_SERVER, RETURN_SERVER, DATABASE_FAILOVER, PERSISTENT_CHAT_FAILOVER,
                     PERSISTENT_CHAT_FAILBACK ->
                     pools.get(pool).tell(new PoolProtocol.RunAdmin(a.verb(), a.args(), a.replyTo()));
-            case FAILOVER_CMS -> siteVerb(a, site.failoverCms(pool, bool(a, "force"), clock.now()));
+            case FAILOVER_CMS -> {
+                AdminResult r = site.failoverCms(pool, bool(a, "force"), clock.now(), settings.dr().cmsFailoverMs());
+                if (r.refused() || site.cmsDueMs() < 0) {
+                    siteVerb(a, r);
+                } else {
+                    // it completes later: the reply says it started, the cms-moved event says it is done
+                    bus.publishAll(r.events());
+                    timers.startSingleTimer("cms", CmsDue.INSTANCE, java.time.Duration.ofMillis(
+                            clock.toWallMs(site.cmsDueMs() - clock.now().emulatedMs())));
+                    a.replyTo().tell(Reply.ok(r.message()));
+                }
+            }
             case SET_EDGE_NEXT_HOP -> siteVerb(a, site.setEdgeNextHop(a.args().get("edge"), pool, clock.now()));
             case MOVE_FEDERATION_ROUTE -> siteVerb(a, site.moveFederationRoute(a.args().get("edge"), clock.now()));
             case FAILOVER_POOL, FAILBACK_POOL, SYNC_CONFERENCE_CONTENT, RESTORE_LIS, IMPORT_RESPONSE_GROUPS -> {
@@ -174,14 +224,9 @@ public final class DeploymentGuardian extends AbstractBehavior<DeploymentGuardia
                     refuse(a, spec, "pool " + pool + " has no backup pool: pool failover is impossible [S11][P2]");
                     return this;
                 }
-                if (a.verb() == AdminVerb.FAILOVER_POOL) {
-                    String pre = site.failoverPrecondition(pool);
-                    if (pre != null) {
-                        refuse(a, spec, pre);
-                        return this;
-                    }
-                }
-                pair.tell(new PoolPairActor.Admin(a.verb(), a.args(), a.replyTo()));
+                // the CMS and Edge preconditions are checked by the pair after its own rules (order rule first)
+                String pre = a.verb() == AdminVerb.FAILOVER_POOL ? site.failoverPrecondition(pool) : null;
+                pair.tell(new PoolPairActor.Admin(a.verb(), a.args(), a.replyTo(), pre));
             }
         }
         return this;
@@ -190,7 +235,8 @@ public final class DeploymentGuardian extends AbstractBehavior<DeploymentGuardia
     private void siteVerb(Admin a, AdminResult r) {
         bus.publishAll(r.events());
         if (!r.refused()) {
-            bus.publish(new AdminVerbFinished(clock.now(), Where.pool(null, null), a.verb().label(), r.message()));
+            Where w = r.events().isEmpty() ? Where.pool(null, null) : r.events().get(0).where();
+            bus.publish(new AdminVerbFinished(clock.now(), w, a.verb().label(), r.message()));
         }
         a.replyTo().tell(r.refused() ? Reply.refused(r.message()) : Reply.ok(r.message()));
     }
@@ -206,18 +252,26 @@ public final class DeploymentGuardian extends AbstractBehavior<DeploymentGuardia
      * pool, every surviving Edge pointing at it re-pointed to the partner, then a disaster-mode failover.
      */
     private Behavior<Command> onAutoFailover(AutoFailoverDue m) {
-        PoolSpec spec = topology.pool(m.pool()).orElseThrow();
         ActorRef<Reply> ignore = getContext().getSystem().ignoreRef();
         if (m.pool().equals(site.cmsPool())) {
+            autoPending.add(m.pool());
             onAdmin(new Admin(AdminVerb.FAILOVER_CMS, Map.of("force", "true"), ignore));
+            return this;
         }
+        autoFailoverPool(m.pool());
+        return this;
+    }
+
+    /** The rest of the automatic failover, once the CMS is out of the dead pool. */
+    private void autoFailoverPool(String pool) {
+        PoolSpec spec = topology.pool(pool).orElseThrow();
+        ActorRef<Reply> ignore = getContext().getSystem().ignoreRef();
         for (PoolSpec e : topology.poolsOf(Role.EDGE)) {
-            if (m.pool().equals(site.nextHopOf(e.name())) && serving.getOrDefault(e.name(), false)) {
+            if (pool.equals(site.nextHopOf(e.name())) && serving.getOrDefault(e.name(), false)) {
                 onAdmin(new Admin(AdminVerb.SET_EDGE_NEXT_HOP, Map.of("edge", e.name(), "pool", spec.backupPool()), ignore));
             }
         }
-        onAdmin(new Admin(AdminVerb.FAILOVER_POOL, Map.of("pool", m.pool(), "disaster", "true"), ignore));
-        return this;
+        onAdmin(new Admin(AdminVerb.FAILOVER_POOL, Map.of("pool", pool, "disaster", "true"), ignore));
     }
 
     private static boolean bool(Admin a, String k) {

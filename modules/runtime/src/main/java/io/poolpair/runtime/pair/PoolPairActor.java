@@ -42,7 +42,17 @@ public final class PoolPairActor extends AbstractBehavior<PoolPairActor.Command>
 
     public record BackEndAvailable(String pool, boolean available) implements Command {}
 
-    public record Admin(AdminVerb verb, Map<String, String> args, ActorRef<Reply> replyTo) implements Command {}
+    /**
+     * An admin verb for the pair. {@code sitePrecondition}: for failover-pool, the deployment-level refusal (CMS,
+     * Edge next hop) the guardian found, or null; the pair's own rules (a failover already running, the order
+     * rule) come first, since moving the CMS or an Edge would not lift them.
+     */
+    public record Admin(AdminVerb verb, Map<String, String> args, ActorRef<Reply> replyTo, String sitePrecondition)
+            implements Command {
+        public Admin(AdminVerb verb, Map<String, String> args, ActorRef<Reply> replyTo) {
+            this(verb, args, replyTo, null);
+        }
+    }
 
     public record GetStatus(ActorRef<PairView> replyTo) implements Command {}
 
@@ -72,6 +82,7 @@ public final class PoolPairActor extends AbstractBehavior<PoolPairActor.Command>
     private final ActorRef<io.poolpair.runtime.pool.PoolProtocol.WritesDone> writesAdapter;
     private final double[] carry = new double[4];
     private long scheduledDueMs = -1;
+    private final Map<String, String> siteOf;
 
     /**
      * @param autoFailover called with a home pool whose automatic failover is due (only with the policy on)
@@ -92,6 +103,7 @@ public final class PoolPairActor extends AbstractBehavior<PoolPairActor.Command>
                           Map<String, ActorRef<io.poolpair.runtime.pool.PoolProtocol.Command>> frontEnds) {
         super(ctx);
         this.frontEnds = Map.copyOf(frontEnds);
+        this.siteOf = Map.of(a.name(), a.site(), b.name(), b.site());
         this.writesAdapter = ctx.messageAdapter(io.poolpair.runtime.pool.PoolProtocol.WritesDone.class, WritesAnswered::new);
         this.clock = clock;
         this.bus = bus;
@@ -205,7 +217,10 @@ public final class PoolPairActor extends AbstractBehavior<PoolPairActor.Command>
         String pool = a.args().get("pool");
         boolean disaster = Boolean.parseBoolean(a.args().getOrDefault("disaster", "false"));
         AdminResult r = switch (a.verb()) {
-            case FAILOVER_POOL -> model.failover(pool, disaster, true, now);
+            case FAILOVER_POOL -> a.sitePrecondition() != null && !inFailover(pool) && !inFailover(model.partnerOf(pool))
+                    ? AdminResult.refused(new FailoverEvent.AdminVerbRefused(now,
+                    io.poolpair.model.event.Where.pool(siteOf.get(pool), pool), a.verb().label(), a.sitePrecondition()))
+                    : model.failover(pool, disaster, true, now);
             case FAILBACK_POOL -> model.failback(pool, disaster, true, now);
             case SYNC_CONFERENCE_CONTENT -> model.syncConferenceContent(pool, now);
             case RESTORE_LIS -> model.restoreLis(pool, now);
@@ -223,6 +238,12 @@ public final class PoolPairActor extends AbstractBehavior<PoolPairActor.Command>
         schedule(now);
         a.replyTo().tell(r.refused() ? Reply.refused(r.message()) : Reply.ok(r.message()));
         return this;
+    }
+
+    /** Whether a home pool's users are being, or have been, failed over (the pair's own failover refusals apply). */
+    private boolean inFailover(String pool) {
+        PoolPair.DrState st = model.state(pool);
+        return st == PoolPair.DrState.FAILING_OVER || st == PoolPair.DrState.FAILED_OVER;
     }
 
     private PairView view() {

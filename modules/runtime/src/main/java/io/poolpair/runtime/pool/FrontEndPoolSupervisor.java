@@ -164,7 +164,7 @@ public final class FrontEndPoolSupervisor extends PoolSupervisor {
         }
         Time now = clock.now();
         String what = "file server " + f.server() + " of " + fileStore.name();
-        bus.publish(f.fail() ? new FailoverEvent.FaultInjected(now, Where.pool(spec.site(), spec.name()), what)
+        publish(f.fail() ? new FailoverEvent.FaultInjected(now, Where.pool(spec.site(), spec.name()), what)
                 : new FailoverEvent.FaultHealed(now, Where.pool(spec.site(), spec.name()), what));
         publish(fileStore.serverUp(f.server(), !f.fail(), now));
         f.replyTo().tell(Reply.ok((f.fail() ? "failed " : "healed ") + what + "; active file server "
@@ -180,7 +180,7 @@ public final class FrontEndPoolSupervisor extends PoolSupervisor {
             return this;
         }
         Time now = clock.now();
-        bus.publish(f.fail() ? new FailoverEvent.FaultInjected(now, Where.pool(spec.site(), spec.name()), "back-end " + c.label())
+        publish(f.fail() ? new FailoverEvent.FaultInjected(now, Where.pool(spec.site(), spec.name()), "back-end " + c.label())
                 : new FailoverEvent.FaultHealed(now, Where.pool(spec.site(), spec.name()), "back-end " + c.label()));
         backEndChanged(f.fail() ? backEnd.componentDown(c, now) : backEnd.componentUp(c, now), now);
         f.replyTo().tell(Reply.ok((f.fail() ? "failed" : "healed") + " back-end " + c.label() + " of " + spec.name()
@@ -264,7 +264,7 @@ public final class FrontEndPoolSupervisor extends PoolSupervisor {
         long epoch = model.epochOf(w.group());
         if (primary.isEmpty() || !primary.get().equals(w.server()) || epoch != w.epoch()) {
             Time now = clock.now();
-            bus.publish(new PrimarySteppedDown(now, Where.groupOnServer(siteOf(w.server()), spec.name(), w.server(), w.group()),
+            publish(new PrimarySteppedDown(now, Where.groupOnServer(siteOf(w.server()), spec.name(), w.server(), w.group()),
                     w.epoch(), epoch, primary.orElse(null)));
             w.replyTo().tell(new PoolProtocol.WriteReply(false, w.server(), w.epoch(),
                     "stale primary: epoch " + w.epoch() + " < " + epoch + "; " + w.server() + " steps down"));
@@ -310,7 +310,7 @@ public final class FrontEndPoolSupervisor extends PoolSupervisor {
         }
         publish(r.events());
         if (!r.refused()) {
-            bus.publish(new AdminVerbFinished(clock.now(), Where.pool(spec.site(), spec.name()), a.verb().label(), r.message()));
+            publish(new AdminVerbFinished(clock.now(), Where.pool(spec.site(), spec.name()), a.verb().label(), r.message()));
         }
         afterChange(now);
         a.replyTo().tell(r.refused() ? Reply.refused(r.message()) : Reply.ok(r.message()));

@@ -101,10 +101,25 @@ public abstract class PoolSupervisor extends AbstractBehavior<Command> {
 
     /** Tells the guardian when the pool starts or stops serving; call after every change. */
     protected void reportServing() {
+        send(List.of());
+    }
+
+    /**
+     * Every event of the pool goes to the guardian, which publishes it, so that the pool's events keep their
+     * order and come before anything they cause: when the pool starts or stops serving, the news travels with
+     * them, and the pair moving users, or an admin verb a scenario sends on seeing them, comes after.
+     */
+    private void send(List<FailoverEvent> events) {
         boolean now = poolServing();
+        Boolean change = null;
         if (reportedServing == null || reportedServing != now) {
             reportedServing = now;
-            if (guardian != null) guardian.tell(new io.poolpair.runtime.deploy.DeploymentGuardian.PoolServing(spec.name(), now));
+            change = now;
+        }
+        if (guardian == null) {
+            bus.publishAll(events);
+        } else if (change != null || !events.isEmpty()) {
+            guardian.tell(new io.poolpair.runtime.deploy.DeploymentGuardian.PoolEvents(spec.name(), change, events));
         }
     }
 
@@ -156,7 +171,7 @@ public abstract class PoolSupervisor extends AbstractBehavior<Command> {
             if (v.kind() == HeartbeatMonitor.Verdict.Kind.SUSPECT) {
                 if (modelSeesUp(v.server())) {
                     suspects.add(v.server());
-                    bus.publish(new ServerSuspected(now, where(v.server()), v.missed()));
+                    publish(new ServerSuspected(now, where(v.server()), v.missed()));
                 }
             } else {
                 suspects.remove(v.server());
@@ -189,7 +204,7 @@ public abstract class PoolSupervisor extends AbstractBehavior<Command> {
             ActorRef<ServerCommand> ref = children.get(s);
             switch (inj.kind()) {
                 case KILL -> {
-                    if (ref == null) { skipped.add(s + " already killed"); continue; }
+                    if (ref == null || "killed".equals(faults.get(s))) { skipped.add(s + " already killed"); continue; }
                     faults.put(s, "killed");
                     getContext().stop(ref);
                 }
@@ -207,7 +222,7 @@ public abstract class PoolSupervisor extends AbstractBehavior<Command> {
                     }
                 }
             }
-            bus.publish(new FaultInjected(now, where(s), inj.kind().label()));
+            publish(new FaultInjected(now, where(s), inj.kind().label()));
             done.add(s);
         }
         inj.replyTo().tell(done.isEmpty() ? Reply.refused(String.join("; ", skipped))
@@ -224,7 +239,7 @@ public abstract class PoolSupervisor extends AbstractBehavior<Command> {
             if (f == null) continue;
             if (f.equals("killed") && !children.containsKey(s)) spawn(s);
             else if (f.equals("hung") && children.containsKey(s)) children.get(s).tell(ServerCommand.Resume.INSTANCE);
-            bus.publish(new FaultHealed(now, where(s), f.equals("killed") ? FaultKind.KILL.label() : FaultKind.HANG.label()));
+            publish(new FaultHealed(now, where(s), f.equals("killed") ? FaultKind.KILL.label() : FaultKind.HANG.label()));
             healed.add(s);
         }
         heal.replyTo().tell(Reply.ok(healed.isEmpty() ? "nothing to heal" : "healed " + String.join(", ", healed)));
@@ -242,8 +257,11 @@ public abstract class PoolSupervisor extends AbstractBehavior<Command> {
      * anyone reacting to these events (a scenario, an admin) finds the deployment already told.
      */
     protected void publish(List<FailoverEvent> events) {
-        reportServing();
-        bus.publishAll(events);
+        send(events);
+    }
+
+    protected void publish(FailoverEvent event) {
+        send(List.of(event));
     }
 
     protected Where where(String server) {

@@ -118,7 +118,7 @@ public final class SpreadPoolSupervisor extends PoolSupervisor {
         failedOver = over;
         publish(model.setEligible(target, now, over ? "Persistent Chat failed over to the standby servers " + target
                 : "Persistent Chat back on its original active servers " + target));
-        bus.publish(new io.poolpair.model.event.FailoverEvent.AdminVerbFinished(now,
+        publish(new io.poolpair.model.event.FailoverEvent.AdminVerbFinished(now,
                 io.poolpair.model.event.Where.pool(spec.site(), spec.name()), a.verb().label(), "active servers now " + target));
         afterChange(now);
         a.replyTo().tell(PoolProtocol.Reply.ok("active Persistent Chat servers of " + spec.name() + " now " + target));
@@ -126,7 +126,7 @@ public final class SpreadPoolSupervisor extends PoolSupervisor {
     }
 
     private void refuse(PoolProtocol.RunAdmin a, Time now, String reason) {
-        bus.publish(new io.poolpair.model.event.FailoverEvent.AdminVerbRefused(now,
+        publish(new io.poolpair.model.event.FailoverEvent.AdminVerbRefused(now,
                 io.poolpair.model.event.Where.pool(spec.site(), spec.name()), a.verb().label(), reason));
         a.replyTo().tell(PoolProtocol.Reply.refused(reason));
     }

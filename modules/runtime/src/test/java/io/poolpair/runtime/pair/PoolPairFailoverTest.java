@@ -163,7 +163,7 @@ class PoolPairFailoverTest {
             int mark = d.events.mark();
             assertOk(d.deployment.injectPool("pool-a", FaultKind.KILL));
             d.events.awaitIndex(mark, "users of pool-a signed out", usersMoved("pool-a", "signed-out"));
-            assertOk(d.deployment.admin(AdminVerb.FAILOVER_CMS, Map.of("force", "true")));
+            failOverCms(d);
             assertOk(d.deployment.admin(AdminVerb.SET_EDGE_NEXT_HOP, Map.of("edge", "edge-a", "pool", "pool-b")));
             assertOk(d.deployment.admin(AdminVerb.FAILOVER_POOL, DISASTER_A));
             d.events.awaitIndex(mark, "pool-a FailedOver", failoverState("pool-a", "FailedOver"));
@@ -196,7 +196,7 @@ class PoolPairFailoverTest {
             assertOk(d.deployment.injectPool("pool-a", FaultKind.KILL));
             d.events.awaitIndex(mark, "users of pool-a signed out", usersMoved("pool-a", "signed-out"));
             assertThat(d.deployment.status("edge-a").state()).as("site A's Edge survives").isEqualTo("serving");
-            assertOk(d.deployment.admin(AdminVerb.FAILOVER_CMS, Map.of("force", "true")));
+            failOverCms(d);
 
             int refuse = d.events.mark();
             Reply r = d.deployment.admin(AdminVerb.FAILOVER_POOL, DISASTER_A);
@@ -366,9 +366,7 @@ class PoolPairFailoverTest {
                 "failover-pool pool-a refused", x -> x.verb().equals("failover-pool") && pool(x, "pool-a"));
         assertThat(d.events.since(refuse)).noneMatch(e -> e instanceof PoolFailoverState);
 
-        int cms = d.events.mark();
-        assertOk(d.deployment.admin(AdminVerb.FAILOVER_CMS, Map.of("force", "true")));
-        CmsMoved moved = d.events.await(cms, CmsMoved.class, "cms-moved", x -> true);
+        CmsMoved moved = failOverCms(d);
 
         int failover = d.events.mark();
         assertOk(d.deployment.admin(AdminVerb.FAILOVER_POOL, DISASTER_A));
@@ -382,6 +380,13 @@ class PoolPairFailoverTest {
     }
 
     // ------------------------------------------------------------------------------------------ helpers
+
+    /** {@code failover-cms force=true}, and the wait until it completed (the active master moved). */
+    private static CmsMoved failOverCms(PoolUnderTest d) {
+        int mark = d.events.mark();
+        assertOk(d.deployment.admin(AdminVerb.FAILOVER_CMS, Map.of("force", "true")));
+        return d.events.await(mark, CmsMoved.class, "cms-moved", x -> true);
+    }
 
     /** Starts the default topology and waits until both pools' users are signed in and both Edge pools serve. */
     private static PoolUnderTest start(EmulatorSettings settings) {
