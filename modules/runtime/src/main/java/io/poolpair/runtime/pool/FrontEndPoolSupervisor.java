@@ -50,9 +50,9 @@ import java.util.OptionalLong;
 public final class FrontEndPoolSupervisor extends PoolSupervisor {
 
     private final FrontEndPool model;
-    private final io.poolpair.model.dr.BackEnd backEnd;
+    private final ActorRef<BackEndActor.Command> backEnd;
+    private boolean backEndAvailable = true;
     private final io.poolpair.model.dr.FileStore fileStore;
-    private boolean reportedBackEnd = true;
     private final SpreadPool mediation;
     private final Map<String, Boolean> mediationUp = new HashMap<>();
     private long scheduledPlacementMs = -1;
@@ -67,7 +67,7 @@ public final class FrontEndPoolSupervisor extends PoolSupervisor {
                                    ProductVersion version, EmulatorSettings settings, EmulationClock clock, EventBus bus,
                                    ActorRef<io.poolpair.runtime.deploy.DeploymentGuardian.Command> guardian) {
         super(ctx, timers, spec, settings, clock, bus, guardian);
-        this.backEnd = new io.poolpair.model.dr.BackEnd(spec.name(), spec.site(), spec.backendMode(), settings.dr().backEndAutoFailoverMs());
+        this.backEnd = ctx.spawn(BackEndActor.create(spec, settings.dr().backEndAutoFailoverMs(), clock, ctx.getSelf()), "back-end");
         this.fileStore = spec.fileStore() == null ? null : new io.poolpair.model.dr.FileStore(spec.fileStore(), spec.name(),
                 spec.site(), settings.dfsReplicationIntervalMs(), clock.now().emulatedMs());
         if (fileStore != null) {
@@ -103,12 +103,9 @@ public final class FrontEndPoolSupervisor extends PoolSupervisor {
                     if (fileStore != null) fileStore.tick(clock.now());
                     return this;
                 })
-                .onMessageEquals(PoolProtocol.BackEndTick.INSTANCE, () -> {
-                    backEndChanged(backEnd.tick(clock.now()), clock.now());
-                    return this;
-                })
+                .onMessage(PoolProtocol.BackEndStatus.class, this::onBackEndStatus)
                 .onMessageEquals(PoolProtocol.TwoFrontEndBackEndLoss.INSTANCE, () -> {
-                    if (!backEnd.available()) {
+                    if (!backEndAvailable) {
                         publish(model.backEndLostTwoFrontEnds(clock.now()));
                         afterChange(clock.now());
                     }
@@ -173,37 +170,25 @@ public final class FrontEndPoolSupervisor extends PoolSupervisor {
     }
 
     private Behavior<Command> onBackEndFault(PoolProtocol.BackEndFault f) {
-        io.poolpair.model.dr.BackEnd.Component c = io.poolpair.model.dr.BackEnd.Component.parse(f.component());
-        if (c == null || !backEnd.exists(c)) {
-            f.replyTo().tell(Reply.refused("the back end of " + spec.name() + " (" + spec.backendMode().label() + ") has no "
-                    + f.component()));
-            return this;
-        }
-        Time now = clock.now();
-        publish(f.fail() ? new FailoverEvent.FaultInjected(now, Where.pool(spec.site(), spec.name()), "back-end " + c.label())
-                : new FailoverEvent.FaultHealed(now, Where.pool(spec.site(), spec.name()), "back-end " + c.label()));
-        backEndChanged(f.fail() ? backEnd.componentDown(c, now) : backEnd.componentUp(c, now), now);
-        f.replyTo().tell(Reply.ok((f.fail() ? "failed" : "healed") + " back-end " + c.label() + " of " + spec.name()
-                + ": back end " + (backEnd.available() ? "available" : "unavailable")));
+        backEnd.tell(new BackEndActor.Fault(f.component(), f.fail(), f.replyTo()));
         return this;
     }
 
-    /** Applies a back-end change: witness rule, 2-FE rule, users' threshold (via the pair), next automatic failover. */
-    private void backEndChanged(List<FailoverEvent> ev, Time now) {
-        publish(ev);
-        publish(model.setSqlWitness(backEnd.sqlWitnessAvailable(), now));
-        boolean avail = backEnd.available();
-        if (avail != reportedBackEnd) {
-            reportedBackEnd = avail;
-            if (guardian != null) guardian.tell(new io.poolpair.runtime.deploy.DeploymentGuardian.BackEndAvailable(spec.name(), avail));
-            if (!avail && spec.servers().size() == 2) {
+    /** The back end changed: witness rule (§2.3), 2-FE rule (§2.4), users' threshold (via the pair). */
+    private Behavior<Command> onBackEndStatus(PoolProtocol.BackEndStatus st) {
+        Time now = clock.now();
+        publish(st.events());
+        publish(model.setSqlWitness(st.sqlWitness(), now));
+        if (st.available() != backEndAvailable) {
+            backEndAvailable = st.available();
+            if (guardian != null) guardian.tell(new io.poolpair.runtime.deploy.DeploymentGuardian.BackEndAvailable(spec.name(), backEndAvailable));
+            if (!backEndAvailable && spec.servers().size() == 2) {
                 timers.startSingleTimer("two-fe-loss", PoolProtocol.TwoFrontEndBackEndLoss.INSTANCE,
                         wallDelay(settings.dr().twoFrontEndBackEndLossMs()));
             }
         }
-        long due = backEnd.nextDueMs();
-        if (due >= 0) timers.startSingleTimer("back-end", PoolProtocol.BackEndTick.INSTANCE, wallDelay(due - now.emulatedMs()));
         afterChange(now);
+        return this;
     }
 
     @Override
@@ -255,7 +240,7 @@ public final class FrontEndPoolSupervisor extends PoolSupervisor {
     }
 
     private Behavior<Command> onFlush() {
-        if (backEnd.available()) model.flushToBackEnd(clock.now());
+        if (backEndAvailable) model.flushToBackEnd(clock.now());
         return this;
     }
 
@@ -287,21 +272,14 @@ public final class FrontEndPoolSupervisor extends PoolSupervisor {
         AdminResult r;
         switch (a.verb()) {
             case SERVICE_RESET -> r = model.serviceReset(now);
-            case QUORUM_LOSS_RECOVERY -> r = backEnd.available() ? model.quorumLossRecovery(now)
+            case QUORUM_LOSS_RECOVERY -> r = backEndAvailable ? model.quorumLossRecovery(now)
                     : AdminResult.refused(new FailoverEvent.AdminVerbRefused(now, Where.pool(spec.site(), spec.name()),
                     a.verb().label(), "the back end of " + spec.name() + " is unavailable: there is nothing to reload from"));
             case DRAIN_SERVER -> r = model.drain(server, force, now);
             case RETURN_SERVER -> r = model.returnServer(server, now);
             case DATABASE_FAILOVER -> {
-                List<FailoverEvent> ev = new ArrayList<>();
-                String refusal = backEnd.manualFailover(force, now, ev);
-                if (refusal != null) {
-                    r = AdminResult.refused(new FailoverEvent.AdminVerbRefused(now, Where.pool(spec.site(), spec.name()),
-                            a.verb().label(), refusal));
-                } else {
-                    backEndChanged(ev, now);
-                    r = AdminResult.done(List.of(), "principal of " + spec.name() + " is now the " + backEnd.principal().label());
-                }
+                backEnd.tell(new BackEndActor.ManualFailover(force, a.replyTo()));
+                return this;
             }
             default -> {
                 a.replyTo().tell(Reply.refused(a.verb().label() + " is not a Front End pool verb"));

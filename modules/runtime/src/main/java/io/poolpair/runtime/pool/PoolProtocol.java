@@ -66,8 +66,9 @@ public final class PoolProtocol {
     /** Timer: DFS replication of the file store. */
     public enum DfsTick implements Command { INSTANCE }
 
-    /** Timer: back-end automatic failover may be due. */
-    public enum BackEndTick implements Command { INSTANCE }
+    /** From the pool's back-end actor: whether it is available, whether the SQL primary breaks ties, and its events. */
+    public record BackEndStatus(boolean available, boolean sqlWitness, java.util.List<io.poolpair.model.event.FailoverEvent> events)
+            implements Command {}
 
     /** Timer: a 2-FE pool whose back end failed goes down now. */
     public enum TwoFrontEndBackEndLoss implements Command { INSTANCE }

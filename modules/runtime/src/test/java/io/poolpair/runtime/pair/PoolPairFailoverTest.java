@@ -362,7 +362,8 @@ class PoolPairFailoverTest {
 
         int refuse = d.events.mark();
         Reply refused = d.deployment.admin(AdminVerb.FAILOVER_POOL, DISASTER_A);
-        AdminVerbRefused refusedEvent = refused.ok() ? null : d.events.await(refuse, AdminVerbRefused.class,
+        assertThat(refused.ok()).as("failover-pool pool-a while the CMS is in pool-a: %s", refused.message()).isFalse();
+        AdminVerbRefused refusedEvent = d.events.await(refuse, AdminVerbRefused.class,
                 "failover-pool pool-a refused", x -> x.verb().equals("failover-pool") && pool(x, "pool-a"));
         assertThat(d.events.since(refuse)).noneMatch(e -> e instanceof PoolFailoverState);
 
