@@ -48,6 +48,8 @@ public final class PoolPair {
         long downSinceMs = -1;
         long upSinceMs = 0;
         boolean everUp;
+        /** a sign-in waiting for a reachable Director: {mode, servedBy, reason} */
+        Object[] pendingSignIn;
         /** where the users are served: this pool, the partner, or nowhere (null) */
         String servedBy;
         UserMode mode = UserMode.SIGNED_OUT;
@@ -78,6 +80,7 @@ public final class PoolPair {
     private final DrSettings settings;
     private long nextWriteId = 1;
     private final List<WriteRecord> lostWrites = new ArrayList<>();
+    private boolean directorsReachable = true;
 
     public PoolPair(String poolA, String siteA, int usersA, String poolB, String siteB, int usersB, DrSettings settings,
                     long startMs) {
@@ -98,6 +101,9 @@ public final class PoolPair {
         s.up = serving;
         if (!serving) {
             s.downSinceMs = now.emulatedMs();
+            for (Side x : List.of(s, p)) {
+                if (x.pendingSignIn != null && s.pool.equals(x.pendingSignIn[1])) x.pendingSignIn = null;
+            }
             // users served by this pool lose their Registrar: their own, and the partner's if failed over here
             for (Side x : List.of(s, p)) {
                 if (s.pool.equals(x.servedBy) && x.mode != UserMode.SIGNED_OUT) {
@@ -143,6 +149,29 @@ public final class PoolPair {
         }
         return ev;
     }
+
+    /**
+     * Whether any Director pool can be reached (spec §6.3: SRV records point at every site's Directors).
+     * Where the topology has Director pools, clients sign in through one: with none up, signed-out users
+     * stay signed out until one returns. Users already signed in keep their sessions.
+     */
+    public List<FailoverEvent> setDirectorsReachable(boolean reachable, Time now) {
+        List<FailoverEvent> ev = new ArrayList<>();
+        if (directorsReachable == reachable) return ev;
+        directorsReachable = reachable;
+        if (reachable) {
+            for (Side s : List.of(a, b)) {
+                Object[] p = s.pendingSignIn;
+                s.pendingSignIn = null;
+                if (p != null && s.mode == UserMode.SIGNED_OUT) {
+                    move(s, (UserMode) p[0], (String) p[1], p[2] + ", signed in via a Director", now, ev);
+                }
+            }
+        }
+        return ev;
+    }
+
+    public boolean directorsReachable() { return directorsReachable; }
 
     /** The back end of a pool became unavailable or available again. */
     public List<FailoverEvent> backEndAvailable(String pool, boolean available, Time now) {
@@ -494,6 +523,12 @@ public final class PoolPair {
     }
 
     private void move(Side s, UserMode to, String servedBy, String reason, Time now, List<FailoverEvent> ev) {
+        if (to == UserMode.SIGNED_OUT) s.pendingSignIn = null;
+        if (s.mode == UserMode.SIGNED_OUT && to != UserMode.SIGNED_OUT && !directorsReachable) {
+            // clients sign in through a Director where the topology has them; with none reachable they wait
+            s.pendingSignIn = new Object[] {to, servedBy, reason};
+            return;
+        }
         if (s.mode == to && java.util.Objects.equals(s.servedBy, servedBy)) return;
         UserMode from = s.mode;
         s.mode = to;

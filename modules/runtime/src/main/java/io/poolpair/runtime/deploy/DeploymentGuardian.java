@@ -80,6 +80,7 @@ public final class DeploymentGuardian extends AbstractBehavior<DeploymentGuardia
     /** Edge/Director pool that took over a dead pool's remote users, by dead pool */
     private final Map<String, String> fallback = new HashMap<>();
     private final Map<String, Boolean> serving = new HashMap<>();
+    private boolean directorsReachable;
     /** pools whose automatic failover waits for the CMS failover to complete */
     private final java.util.Set<String> autoPending = new java.util.LinkedHashSet<>();
     private final org.apache.pekko.actor.typed.javadsl.TimerScheduler<Command> timers;
@@ -105,6 +106,8 @@ public final class DeploymentGuardian extends AbstractBehavior<DeploymentGuardia
                     : SpreadPoolSupervisor.create(p, topology.version(), settings, clock, bus, self);
             pools.put(p.name(), ctx.spawn(b, "pool-" + p.name()));
         }
+        // with Director pools in the topology, clients sign in through one: none is up until they report
+        this.directorsReachable = topology.poolsOf(Role.DIRECTOR).isEmpty();
         long seed = 1;
         for (PoolSpec p : topology.poolsOf(Role.FRONT_END)) {
             if (p.backupPool() == null || pairs.containsKey(p.name())) continue;
@@ -116,6 +119,7 @@ public final class DeploymentGuardian extends AbstractBehavior<DeploymentGuardia
                     "pair-" + p.name() + "-" + partner.get().name());
             pairs.put(p.name(), pair);
             pairs.put(partner.get().name(), pair);
+            if (!directorsReachable) pair.tell(new PoolPairActor.DirectorsReachable(false));
         }
     }
 
@@ -174,6 +178,15 @@ public final class DeploymentGuardian extends AbstractBehavior<DeploymentGuardia
         if (pair != null) pair.tell(new PoolPairActor.PoolServing(m.pool(), m.serving()));
         PoolSpec spec = topology.pool(m.pool()).orElseThrow();
         if (spec.role() == Role.EDGE || spec.role() == Role.DIRECTOR) srvFallback(spec, m.serving());
+        if (spec.role() == Role.DIRECTOR) {
+            boolean any = topology.poolsOf(Role.DIRECTOR).stream().anyMatch(d -> serving.getOrDefault(d.name(), false));
+            if (any != directorsReachable) {
+                directorsReachable = any;
+                for (ActorRef<PoolPairActor.Command> p : new java.util.LinkedHashSet<>(pairs.values())) {
+                    p.tell(new PoolPairActor.DirectorsReachable(any));
+                }
+            }
+        }
         return this;
     }
 

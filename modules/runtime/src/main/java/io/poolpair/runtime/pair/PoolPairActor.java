@@ -42,6 +42,9 @@ public final class PoolPairActor extends AbstractBehavior<PoolPairActor.Command>
 
     public record BackEndAvailable(String pool, boolean available) implements Command {}
 
+    /** Whether any Director pool is up (clients sign in through one where the topology has Directors). */
+    public record DirectorsReachable(boolean reachable) implements Command {}
+
     /**
      * An admin verb for the pair. {@code sitePrecondition}: for failover-pool, the deployment-level refusal (CMS,
      * Edge next hop) the guardian found, or null; the pair's own rules (a failover already running, the order
@@ -125,6 +128,7 @@ public final class PoolPairActor extends AbstractBehavior<PoolPairActor.Command>
         return newReceiveBuilder()
                 .onMessage(PoolServing.class, m -> changed(model.poolServing(m.pool(), m.serving(), clock.now())))
                 .onMessage(BackEndAvailable.class, m -> changed(model.backEndAvailable(m.pool(), m.available(), clock.now())))
+                .onMessage(DirectorsReachable.class, m -> changed(model.setDirectorsReachable(m.reachable(), clock.now())))
                 .onMessageEquals(Tick.INSTANCE, this::onTick)
                 .onMessageEquals(Workload.INSTANCE, this::onWorkload)
                 .onMessageEquals(DrainRefusals.INSTANCE, () -> {
