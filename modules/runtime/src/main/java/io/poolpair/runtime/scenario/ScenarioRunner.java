@@ -137,7 +137,15 @@ public final class ScenarioRunner {
             default -> {
                 List<String> out = new ArrayList<>();
                 for (io.poolpair.runtime.status.PoolView p : deployment.status()) {
-                    out.add(p.name() + " " + p.role() + " " + p.state() + (p.detail() == null ? "" : " (" + p.detail() + ")"));
+                    out.add(p.name() + " " + p.role() + " " + p.state() + (p.detail() == null ? "" : " (" + p.detail() + ")")
+                            + (p.quorumRule() == null ? "" : ", quorum " + p.quorumRule()));
+                    StringBuilder b = new StringBuilder("   ");
+                    for (io.poolpair.runtime.status.ServerView v : p.servers()) {
+                        b.append(' ').append(v.name()).append('=').append(v.observed())
+                                .append(v.fault() == null ? "" : "/" + v.fault()).append(':').append(v.load());
+                        if (v.load() > v.guideline()) b.append("(>").append(v.guideline()).append(')');
+                    }
+                    out.add(b + " " + p.unit());
                 }
                 yield out;
             }
