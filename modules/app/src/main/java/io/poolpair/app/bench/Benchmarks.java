@@ -19,6 +19,11 @@ import java.util.Map;
  *       the built-in default topology. Meaningful only as the first thing a fresh JVM does.</li>
  *   <li>{@code default-run-heap}: the default run ({@code poolpair run}, in this JVM) with heap sampling:
  *       exit code, wall time, peak heap used, largest live heap after a GC.</li>
+ *   <li>{@code dr-failover}: two paired 16-FE SfB 2019 pools; wall time from failover-pool (disaster mode) of
+ *       a 53,000-user pool whose Front Ends died to its users served in normal mode by the backup pool; also
+ *       106,000 users ({@link DrBench}).</li>
+ *   <li>{@code backup-lag}: the default topology at 1,000 writes/s per pool; Backup Service lag per direction
+ *       against the sync interval, writes shipped, process CPU.</li>
  * </ul>
  *
  * Knobs are system properties ({@code -Dbench.reps=20} ...), listed with each benchmark. Exit code 0 when every
@@ -38,6 +43,8 @@ public final class Benchmarks {
         all.put("failover-12fe", FailoverBench::run);
         all.put("startup", StartupBench::run);
         all.put("default-run-heap", DefaultRunHeapBench::run);
+        all.put("dr-failover", DrBench::runFailover);
+        all.put("backup-lag", DrBench::runBackupLag);
         List<String> names = new ArrayList<>(List.of(args));
         if (names.isEmpty()) names.add("failover-12fe"); // startup and default-run-heap want a fresh JVM each
         for (String n : names) {

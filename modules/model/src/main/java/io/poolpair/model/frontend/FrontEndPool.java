@@ -332,6 +332,20 @@ public final class FrontEndPool {
         firstBackAfterFullStop = -1;
         lastBlockedReason = null;
         ev.add(new PoolQuorumRegained(now, Where.pool(site, name), run.size(), how));
+        if (how.equals("first-start")) {
+            // nothing was ever written: a group without quorum among the servers that did start is placed on
+            // them (groups with quorum keep their placement; their other replicas come with their servers)
+            for (Group g : groups) {
+                if (hasQuorum(g)) continue;
+                g.members.removeIf(m -> status[m] != ServerStatus.UP);
+                while (g.members.size() < replicaTarget) {
+                    int s = leastReplicas(run, g.members);
+                    if (s < 0) break;
+                    g.members.add(s);
+                }
+                if (g.primary < 0 || status[g.primary] != ServerStatus.UP) g.primary = electPrimary(g, -1);
+            }
+        }
         for (Group g : groups) {
             GroupState before = GroupState.HEALTHY;
             if (g.primary < 0 || status[g.primary] != ServerStatus.UP) {
@@ -384,7 +398,8 @@ public final class FrontEndPool {
                 continue;
             }
             // each group's lost replica waits its own rebuild delay
-            long due = (g.missingSinceMs < 0 ? now.emulatedMs() : g.missingSinceMs) + settings.replicaRebuildDelayMs();
+            // (a group short of replicas for no failure, e.g. placed at first start, is filled at once)
+            long due = g.missingSinceMs < 0 ? now.emulatedMs() : g.missingSinceMs + settings.replicaRebuildDelayMs();
             if (due > now.emulatedMs()) {
                 nextDue = nextDue < 0 ? due : Math.min(nextDue, due);
                 continue;

@@ -76,7 +76,10 @@ public final class HeartbeatMonitor {
         for (Map.Entry<String, Long> e : lastBeat.entrySet()) {
             long silent = nowMs - e.getValue();
             int missed = (int) (silent / intervalMs);
-            int level = missed >= downAfterMissed && silent >= minDownMs ? 2 : missed >= suspectAfterMissed ? 1 : 0;
+            // the wall floor applies to suspicion too, in proportion, so a busy machine's hiccups raise no alarms
+            long minSuspectMs = minDownMs * suspectAfterMissed / downAfterMissed;
+            int level = missed >= downAfterMissed && silent >= minDownMs ? 2
+                    : missed >= suspectAfterMissed && silent >= minSuspectMs ? 1 : 0;
             int before = reported.getOrDefault(e.getKey(), 0);
             if (level > before) {
                 reported.put(e.getKey(), level);

@@ -74,7 +74,7 @@ public final class ScenarioLoader {
         List<Problem> problems = new ArrayList<>();
         for (String k : c.root().keySet()) {
             if (!TOP.contains(k)) problems.add(Problem.error(origin(file, c.root().get(k)), k, "unknown field '" + k
-                    + "' (expected one of " + String.join(", ", TOP) + ")"));
+                    + "' (expected one of " + String.join(", ", new java.util.TreeSet<>(TOP)) + ")"));
         }
         if (c.hasPath("format-version") && c.getValue("format-version").unwrapped() instanceof Number n
                 && n.intValue() != 1) {
