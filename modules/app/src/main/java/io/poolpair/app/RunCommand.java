@@ -88,6 +88,7 @@ final class RunCommand implements Callable<Integer> {
                 List<PoolView> end = d.status();
                 List<io.poolpair.runtime.status.PairView> pairs = d.pairs();
                 io.poolpair.runtime.status.SiteView site = d.site();
+                writeLostWrites(dir, d.lostWrites());
                 bus.publish(new RunMarker(clock.now(), new Where(null, null, null, null), "run-finished", s.name()));
                 long failed = results.stream().filter(r -> !r.ok()).count();
                 summary(stdout, s, settings, clock, wallStart, dir, bus.history(), results, end);
@@ -95,6 +96,14 @@ final class RunCommand implements Callable<Integer> {
                 return failed == 0 ? Main.EXIT_OK : Main.EXIT_FAILED;
             }
         }
+    }
+
+    /** {@code lost-writes.jsonl}: exactly which acknowledged writes a disaster-mode failover or failback lost. */
+    private static void writeLostWrites(Path dir, List<io.poolpair.model.dr.WriteRecord> lost) throws java.io.IOException {
+        StringBuilder b = new StringBuilder();
+        com.fasterxml.jackson.databind.ObjectMapper m = io.poolpair.runtime.journal.EventJson.mapper();
+        for (io.poolpair.model.dr.WriteRecord w : lost) b.append(m.writeValueAsString(w)).append('\n');
+        java.nio.file.Files.writeString(dir.resolve("lost-writes.jsonl"), b.toString());
     }
 
     /** Completes when every server is up and every Front End pool runs. */
@@ -158,7 +167,7 @@ final class RunCommand implements Callable<Integer> {
         Map<String, Integer> counts = new TreeMap<>();
         for (FailoverEvent e : events) counts.merge(e.type(), 1, Integer::sum);
         out.println("events: " + events.size() + " " + counts);
-        out.println("events file: " + dir.resolve("events.jsonl"));
+        out.println("events file: " + dir.resolve("events.jsonl") + "; lost writes: " + dir.resolve("lost-writes.jsonl"));
         out.flush();
     }
 

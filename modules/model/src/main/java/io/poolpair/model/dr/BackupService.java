@@ -34,6 +34,9 @@ public final class BackupService {
     private long guestContentOnA;
     private long guestContentOnB;
     private long nextSyncMs;
+    /** The CMS one way, active master to standby (CentralMgmt.CMSMaster), when the master is in this pair. */
+    private ReplicationDirection cms;
+    private long nextCmsChangeId = 1;
 
     public BackupService(String poolA, String siteA, String poolB, String siteB, long intervalMs, long startMs) {
         if (intervalMs < MIN_INTERVAL_MS || intervalMs > MAX_INTERVAL_MS) {
@@ -79,6 +82,19 @@ public final class BackupService {
 
     public long nextSyncMs() { return nextSyncMs; }
 
+    /** The active CMS master is {@code master} (a pool of this pair), or elsewhere (null). */
+    public void cmsMaster(String master, long nowMs) {
+        cms = master == null ? null : new ReplicationDirection(master, partnerOf(master), nowMs);
+    }
+
+    /** A configuration change published to the CMS (a next hop, a federation route, an import). */
+    public void cmsChanged(long nowMs) {
+        if (cms != null) cms.record(new WriteRecord(nextCmsChangeId++, -1, cms.source(), cms.source(), nowMs));
+    }
+
+    /** The CMS direction, or null when the master is not in this pair. */
+    public ReplicationDirection cms() { return cms; }
+
     public long intervalMs() { return intervalMs; }
 
     /**
@@ -90,8 +106,9 @@ public final class BackupService {
         if (now.emulatedMs() < nextSyncMs) return ev;
         nextSyncMs = now.emulatedMs() + intervalMs;
         boolean can = aUp && bUp && linkUp;
-        syncOne(aToB, can, now, siteA, ev);
-        syncOne(bToA, can, now, siteB, ev);
+        syncOne(aToB, can, now, siteA, ev, "UserServices.PresenceFocus");
+        syncOne(bToA, can, now, siteB, ev, "UserServices.PresenceFocus");
+        if (cms != null) syncOne(cms, can, now, cms.source().equals(poolA) ? siteA : siteB, ev, "CentralMgmt.CMSMaster");
         if (can) {
             contentShippedAtoB = contentA;
             contentShippedBtoA = contentB;
@@ -105,12 +122,12 @@ public final class BackupService {
         return tick(now, aUp, bUp, linkUp);
     }
 
-    private static void syncOne(ReplicationDirection d, boolean can, Time now, String site, List<FailoverEvent> ev) {
+    private static void syncOne(ReplicationDirection d, boolean can, Time now, String site, List<FailoverEvent> ev, String module) {
         int pending = d.pendingCount();
         long lag = d.lagMs(now.emulatedMs());
         ReplicationDirection.State changed = d.sync(now.emulatedMs(), can);
         if (changed != null) {
-            ev.add(new BackupState(now, Where.pool(site, d.source()), d.source(), d.target(), "UserServices.PresenceFocus",
+            ev.add(new BackupState(now, Where.pool(site, d.source()), d.source(), d.target(), module,
                     changed.label(), can ? 0 : lag, can ? 0 : pending));
         }
     }

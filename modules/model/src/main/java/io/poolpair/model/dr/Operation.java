@@ -16,7 +16,9 @@ public enum Operation {
     PARK_CALL("park-call", false),
     CHANGE_CALL_FORWARDING("change-call-forwarding", true),
     RESPONSE_GROUP_CALL("response-group-call", false),
-    ADDRESS_BOOK_SEARCH("address-book-search", false);
+    ADDRESS_BOOK_SEARCH("address-book-search", false),
+    /** an emergency call that needs the caller's location from the Location Information Server */
+    EMERGENCY_CALL("emergency-call", false);
 
     private final String label;
     private final boolean persistentWrite;

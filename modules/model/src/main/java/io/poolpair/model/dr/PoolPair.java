@@ -173,6 +173,36 @@ public final class PoolPair {
 
     public boolean directorsReachable() { return directorsReachable; }
 
+    /**
+     * The active CMS master moved to {@code master} (null: outside this pair). In disaster mode the changes the
+     * old master had not yet replicated are lost and reported; a planned failover replicated them first.
+     */
+    public List<FailoverEvent> cmsMaster(String master, boolean disaster, Time now) {
+        List<FailoverEvent> ev = new ArrayList<>();
+        ReplicationDirection old = backup.cms();
+        if (old != null && disaster) {
+            List<WriteRecord> lost = old.cutOff();
+            if (!lost.isEmpty()) {
+                Side s = side(old.source());
+                ev.add(new DataLost(now, Where.pool(s.site, s.pool), lost.size(), lost.get(0).emulatedMs(),
+                        lost.get(lost.size() - 1).emulatedMs(), "disaster-mode CMS failover: configuration changes on "
+                        + old.source() + " not yet replicated to the standby CMS"));
+            }
+        }
+        backup.cmsMaster(master != null && contains(master) ? master : null, now.emulatedMs());
+        return ev;
+    }
+
+    /** A configuration change was published to the CMS (replicated one way, master to standby). */
+    public void cmsChanged(Time now) {
+        backup.cmsChanged(now.emulatedMs());
+    }
+
+    /** Ships whatever waits now (a planned CMS failover waits for replication to complete). */
+    public List<FailoverEvent> syncNow(Time now, boolean linkUp) {
+        return backup.syncNow(now, a.up, b.up, linkUp);
+    }
+
     /** The back end of a pool became unavailable or available again. */
     public List<FailoverEvent> backEndAvailable(String pool, boolean available, Time now) {
         Side s = side(pool);
@@ -406,10 +436,7 @@ public final class PoolPair {
     public Outcome attempt(String home, int user, Operation op, Time now) {
         Side s = side(home);
         ResiliencyMatrix.Decision d = ResiliencyMatrix.decide(s.mode, op);
-        if (d.allowed() && op == Operation.RESPONSE_GROUP_CALL && s.servedBy != null && !s.servedBy.equals(s.pool)
-                && !s.responseGroupsImported) {
-            d = new ResiliencyMatrix.Decision(false, "Response Groups not imported on " + s.servedBy + " [L13]");
-        }
+        d = notReplicated(s, op, d);
         if (!d.allowed()) {
             countRefusal(s, op, d.reason());
             return new Outcome(false, s.servedBy, d.reason(), null);
@@ -426,6 +453,19 @@ public final class PoolPair {
         return new Outcome(true, s.servedBy, null, w);
     }
 
+    /** What the Backup Service does not carry (spec §3.2, §8 item 18), as users of a failed-over pool meet it. */
+    private ResiliencyMatrix.Decision notReplicated(Side s, Operation op, ResiliencyMatrix.Decision d) {
+        if (!d.allowed() || s.servedBy == null || s.servedBy.equals(s.pool)) return d;
+        if (op == Operation.RESPONSE_GROUP_CALL && !s.responseGroupsImported) {
+            return new ResiliencyMatrix.Decision(false, "Response Groups not imported on " + s.servedBy + " [L13]");
+        }
+        if (op == Operation.EMERGENCY_CALL && !s.lisRestored) {
+            return new ResiliencyMatrix.Decision(false, "no caller location: the LIS database on " + s.servedBy
+                    + " is empty until restored [S4]");
+        }
+        return d;
+    }
+
     private static void countRefusal(Side s, Operation op, String reason) {
         s.refused.computeIfAbsent(s.mode, m -> new LinkedHashMap<>()).merge(op.label(), 1, Integer::sum);
         s.reasons.put(op.label(), reason);
@@ -439,7 +479,7 @@ public final class PoolPair {
      */
     public Outcome admit(String home, Operation op) {
         Side s = side(home);
-        ResiliencyMatrix.Decision d = ResiliencyMatrix.decide(s.mode, op);
+        ResiliencyMatrix.Decision d = notReplicated(s, op, ResiliencyMatrix.decide(s.mode, op));
         if (!d.allowed()) {
             countRefusal(s, op, d.reason());
             return new Outcome(false, s.servedBy, d.reason(), null);

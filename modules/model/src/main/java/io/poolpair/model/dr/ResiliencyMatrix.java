@@ -36,6 +36,7 @@ public final class ResiliencyMatrix {
         RESILIENCY.put(Operation.PARK_CALL, Decision.no("calls cannot be parked in Resiliency mode (hold and transfer work) [L14]"));
         RESILIENCY.put(Operation.CHANGE_CALL_FORWARDING, Decision.no("call-forwarding settings cannot change while the home site is down [S18]"));
         RESILIENCY.put(Operation.RESPONSE_GROUP_CALL, Decision.no("Response Group does not work from a backup Registrar [S18]"));
+        RESILIENCY.put(Operation.EMERGENCY_CALL, Decision.yes());
         RESILIENCY.put(Operation.ADDRESS_BOOK_SEARCH, Decision.no("the Address Book is unavailable in Resiliency mode [S4][S18]"));
     }
 

@@ -120,6 +120,9 @@ public final class DeploymentGuardian extends AbstractBehavior<DeploymentGuardia
             pairs.put(p.name(), pair);
             pairs.put(partner.get().name(), pair);
             if (!directorsReachable) pair.tell(new PoolPairActor.DirectorsReachable(false));
+            if (topology.cmsPool().equals(p.name()) || topology.cmsPool().equals(partner.get().name())) {
+                pair.tell(new PoolPairActor.CmsMaster(topology.cmsPool(), false));
+            }
         }
     }
 
@@ -150,7 +153,12 @@ public final class DeploymentGuardian extends AbstractBehavior<DeploymentGuardia
                 .onMessage(Admin.class, this::onAdmin)
                 .onMessage(AutoFailoverDue.class, this::onAutoFailover)
                 .onMessageEquals(CmsDue.INSTANCE, () -> {
+                    String oldMaster = site.cmsPool();
+                    boolean disaster = !serving.getOrDefault(oldMaster, false);
                     List<FailoverEvent> ev = site.completeCms(clock.now());
+                    for (ActorRef<PoolPairActor.Command> p : new java.util.LinkedHashSet<>(pairs.values())) {
+                        p.tell(new PoolPairActor.CmsMaster(site.cmsPool(), disaster));
+                    }
                     bus.publishAll(ev);
                     for (FailoverEvent e : ev) {
                         bus.publish(new AdminVerbFinished(clock.now(), e.where(), "failover-cms", e.describe()));
@@ -224,6 +232,10 @@ public final class DeploymentGuardian extends AbstractBehavior<DeploymentGuardia
                 } else {
                     // it completes later: the reply says it started, the cms-moved event says it is done
                     bus.publishAll(r.events());
+                    ActorRef<PoolPairActor.Command> masterPair = pairs.get(site.cmsPool());
+                    if (masterPair != null && serving.getOrDefault(site.cmsPool(), false)) {
+                        masterPair.tell(PoolPairActor.CmsSyncNow.INSTANCE);
+                    }
                     timers.startSingleTimer("cms", CmsDue.INSTANCE, java.time.Duration.ofMillis(
                             clock.toWallMs(site.cmsDueMs() - clock.now().emulatedMs())));
                     a.replyTo().tell(Reply.ok(r.message()));
@@ -247,6 +259,11 @@ public final class DeploymentGuardian extends AbstractBehavior<DeploymentGuardia
 
     private void siteVerb(Admin a, AdminResult r) {
         bus.publishAll(r.events());
+        if (!r.refused() && a.verb() != AdminVerb.FAILOVER_CMS) {
+            // a next hop or a federation route is configuration published to the CMS
+            ActorRef<PoolPairActor.Command> masterPair = pairs.get(site.cmsPool());
+            if (masterPair != null) masterPair.tell(PoolPairActor.CmsChanged.INSTANCE);
+        }
         if (!r.refused()) {
             Where w = r.events().isEmpty() ? Where.pool(null, null) : r.events().get(0).where();
             bus.publish(new AdminVerbFinished(clock.now(), w, a.verb().label(), r.message()));

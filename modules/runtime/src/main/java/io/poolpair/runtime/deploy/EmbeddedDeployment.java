@@ -170,6 +170,15 @@ public final class EmbeddedDeployment implements AutoCloseable {
         return out;
     }
 
+    /** Every write lost by a pool failover or failback, in every pair, oldest first per pair. */
+    public List<io.poolpair.model.dr.WriteRecord> lostWrites() {
+        List<io.poolpair.model.dr.WriteRecord> out = new ArrayList<>();
+        for (ActorRef<io.poolpair.runtime.pair.PoolPairActor.Command> ref : new java.util.LinkedHashSet<>(pairs.values())) {
+            out.addAll(await(AskPattern.ask(ref, io.poolpair.runtime.pair.PoolPairActor.GetLostWrites::new, ASK, system.scheduler())));
+        }
+        return out;
+    }
+
     /** The CMS location, Edge next hops and federation route. */
     public io.poolpair.runtime.status.SiteView site() {
         return await(AskPattern.ask(system, DeploymentGuardian.GetSite::new, ASK, system.scheduler()));

@@ -42,6 +42,15 @@ public final class PoolPairActor extends AbstractBehavior<PoolPairActor.Command>
 
     public record BackEndAvailable(String pool, boolean available) implements Command {}
 
+    /** The CMS master is now {@code master}; {@code disaster}: the old master's unreplicated changes are lost. */
+    public record CmsMaster(String master, boolean disaster) implements Command {}
+
+    /** A configuration change was published to the CMS. */
+    public enum CmsChanged implements Command { INSTANCE }
+
+    /** A planned CMS failover: replicate what waits before the master moves. */
+    public enum CmsSyncNow implements Command { INSTANCE }
+
     /** Whether any Director pool is up (clients sign in through one where the topology has Directors). */
     public record DirectorsReachable(boolean reachable) implements Command {}
 
@@ -59,6 +68,9 @@ public final class PoolPairActor extends AbstractBehavior<PoolPairActor.Command>
 
     public record GetStatus(ActorRef<PairView> replyTo) implements Command {}
 
+    /** Every write a failover or failback lost, oldest first. */
+    public record GetLostWrites(ActorRef<List<io.poolpair.model.dr.WriteRecord>> replyTo) implements Command {}
+
     /** The guardian asks which pools' automatic failover is due (it runs the CMS and Edge steps first). */
     enum Tick implements Command { INSTANCE }
 
@@ -72,7 +84,8 @@ public final class PoolPairActor extends AbstractBehavior<PoolPairActor.Command>
     private static final long REFUSAL_REPORT_MS = 10_000;
     private static final Operation[] WRITES = {Operation.ADD_CONTACT, Operation.SCHEDULE_MEETING, Operation.CHANGE_CALL_FORWARDING};
     private static final Operation[] OTHERS = {Operation.IM, Operation.PRESENCE, Operation.P2P_CALL, Operation.PSTN_CALL,
-            Operation.JOIN_CONFERENCE, Operation.PARK_CALL, Operation.ADDRESS_BOOK_SEARCH, Operation.RESPONSE_GROUP_CALL};
+            Operation.JOIN_CONFERENCE, Operation.PARK_CALL, Operation.ADDRESS_BOOK_SEARCH, Operation.RESPONSE_GROUP_CALL,
+            Operation.EMERGENCY_CALL};
 
     private final PoolPair model;
     private final EmulationClock clock;
@@ -128,6 +141,12 @@ public final class PoolPairActor extends AbstractBehavior<PoolPairActor.Command>
         return newReceiveBuilder()
                 .onMessage(PoolServing.class, m -> changed(model.poolServing(m.pool(), m.serving(), clock.now())))
                 .onMessage(BackEndAvailable.class, m -> changed(model.backEndAvailable(m.pool(), m.available(), clock.now())))
+                .onMessage(CmsMaster.class, m -> changed(model.cmsMaster(m.master(), m.disaster(), clock.now())))
+                .onMessageEquals(CmsChanged.INSTANCE, () -> {
+                    model.cmsChanged(clock.now());
+                    return this;
+                })
+                .onMessageEquals(CmsSyncNow.INSTANCE, () -> changed(model.syncNow(clock.now(), true)))
                 .onMessage(DirectorsReachable.class, m -> changed(model.setDirectorsReachable(m.reachable(), clock.now())))
                 .onMessageEquals(Tick.INSTANCE, this::onTick)
                 .onMessageEquals(Workload.INSTANCE, this::onWorkload)
@@ -137,6 +156,10 @@ public final class PoolPairActor extends AbstractBehavior<PoolPairActor.Command>
                 })
                 .onMessage(Admin.class, this::onAdmin)
                 .onMessage(WritesAnswered.class, this::onWritesAnswered)
+                .onMessage(GetLostWrites.class, m -> {
+                    m.replyTo().tell(model.lostWrites());
+                    return this;
+                })
                 .onMessage(GetStatus.class, m -> {
                     m.replyTo().tell(view());
                     return this;
@@ -260,6 +283,11 @@ public final class PoolPairActor extends AbstractBehavior<PoolPairActor.Command>
             ReplicationDirection d = model.backup().from(p);
             dirs.add(new PairView.Direction(d.source(), d.target(), d.state().label(), d.lagMs(now), d.pendingCount(),
                     d.shippedCount(), d.lastCompletedSyncMs()));
+        }
+        ReplicationDirection cms = model.backup().cms();
+        if (cms != null) {
+            dirs.add(new PairView.Direction(cms.source() + " (CMS)", cms.target() + " (CMS)", cms.state().label(), cms.lagMs(now),
+                    cms.pendingCount(), cms.shippedCount(), cms.lastCompletedSyncMs()));
         }
         return new PairView(sides, dirs, model.lostWrites().size(), model.backup().intervalMs());
     }
