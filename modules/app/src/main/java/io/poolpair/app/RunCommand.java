@@ -71,7 +71,7 @@ final class RunCommand implements Callable<Integer> {
         EmulationClock clock = EmulationClock.scaledWall(settings.timeScale());
         long wallStart = System.currentTimeMillis();
         try (EventBus bus = new EventBus(dir.resolve("events.jsonl"), true)) {
-            CompletableFuture<Void> healthy = healthyFuture(t, bus);
+            CompletableFuture<Long> healthy = io.poolpair.runtime.deploy.Startup.whenHealthy(t, bus);
             try (EmbeddedDeployment d = EmbeddedDeployment.start(t, settings, clock, bus, Inputs.pekkoConfig())) {
                 bus.publish(new RunMarker(clock.now(), new Where(null, null, null, null), "run-started",
                         "scenario " + s.name() + ", topology " + t.file()));
@@ -104,33 +104,6 @@ final class RunCommand implements Callable<Integer> {
         com.fasterxml.jackson.databind.ObjectMapper m = io.poolpair.runtime.journal.EventJson.mapper();
         for (io.poolpair.model.dr.WriteRecord w : lost) b.append(m.writeValueAsString(w)).append('\n');
         java.nio.file.Files.writeString(dir.resolve("lost-writes.jsonl"), b.toString());
-    }
-
-    /** Completes when every server is up and every Front End pool runs. */
-    private static CompletableFuture<Void> healthyFuture(Topology t, EventBus bus) {
-        Set<String> servers = new HashSet<>();
-        Set<String> fePools = new HashSet<>();
-        for (PoolSpec p : t.pools()) {
-            servers.addAll(p.serverNames());
-            if (p.role() == Role.FRONT_END) fePools.add(p.name());
-        }
-        CompletableFuture<Void> f = new CompletableFuture<>();
-        Set<String> up = new HashSet<>();
-        Set<String> running = new HashSet<>();
-        bus.subscribe(new Consumer<>() {
-            @Override
-            public void accept(FailoverEvent e) {
-                synchronized (this) {
-                    if (e.type().equals("server-up")) up.add(e.where().server());
-                    if (e.type().equals("pool-quorum-regained")) running.add(e.where().pool());
-                    if (up.containsAll(servers) && running.containsAll(fePools)) {
-                        f.complete(null);
-                        bus.unsubscribe(this);
-                    }
-                }
-            }
-        });
-        return f;
     }
 
     private static void summary(PrintWriter out, Scenario s, EmulatorSettings settings, EmulationClock clock, long wallStart,

@@ -24,30 +24,7 @@ final class Health {
      * is up and every Front End pool is running, as {@code poolpair run} decides it. Subscribe before starting.
      */
     static CompletableFuture<Long> whenStarted(Topology t, EventBus bus) {
-        Set<String> servers = new HashSet<>();
-        Set<String> fePools = new HashSet<>();
-        for (PoolSpec p : t.pools()) {
-            servers.addAll(p.serverNames());
-            if (p.role() == Role.FRONT_END) fePools.add(p.name());
-        }
-        CompletableFuture<Long> f = new CompletableFuture<>();
-        Set<String> up = new HashSet<>();
-        Set<String> running = new HashSet<>();
-        bus.subscribe(new Consumer<>() {
-            @Override
-            public void accept(FailoverEvent e) {
-                synchronized (this) {
-                    if (f.isDone()) return;
-                    if (e.type().equals("server-up")) up.add(e.where().server());
-                    if (e.type().equals("pool-quorum-regained")) running.add(e.where().pool());
-                    if (up.containsAll(servers) && running.containsAll(fePools)) {
-                        f.complete(System.currentTimeMillis());
-                        bus.unsubscribe(this);
-                    }
-                }
-            }
-        });
-        return f;
+        return io.poolpair.runtime.deploy.Startup.whenHealthy(t, bus);
     }
 
     /** Whether a Front End pool runs with every server up, no fault, and every routing group healthy. */
