@@ -63,7 +63,15 @@ final class Inputs {
         Config overrides = ConfigFactory.empty();
         if (topologyFile != null) {
             Config file = ConfigFactory.parseFile(topologyFile.toFile(), ConfigParseOptions.defaults());
-            if (file.hasPath("settings")) overrides = file.getConfig("settings").atPath("poolpair");
+            if (file.hasPath("settings")) {
+                var v = file.getValue("settings");
+                if (v.valueType() != com.typesafe.config.ConfigValueType.OBJECT) {
+                    throw new InvalidInputException(Problem.error(new Origin(topologyFile.toString(),
+                            Math.max(0, v.origin().lineNumber())), "settings", "must be an object of emulator settings,"
+                            + " e.g. settings { time-scale = 20 }"));
+                }
+                overrides = file.getConfig("settings").atPath("poolpair");
+            }
         }
         Config all = ConfigFactory.systemProperties().withFallback(overrides).withFallback(ConfigFactory.load());
         EmulatorSettings s = EmulatorSettings.fromConfig(all);

@@ -229,6 +229,11 @@ public final class DeploymentGuardian extends AbstractBehavior<DeploymentGuardia
                 AdminResult r = site.failoverCms(pool, bool(a, "force"), clock.now(), settings.dr().cmsFailoverMs());
                 if (r.refused() || site.cmsDueMs() < 0) {
                     siteVerb(a, r);
+                    if (!r.refused()) {
+                        for (ActorRef<PoolPairActor.Command> p : new java.util.LinkedHashSet<>(pairs.values())) {
+                            p.tell(new PoolPairActor.CmsMaster(site.cmsPool(), bool(a, "force")));
+                        }
+                    }
                 } else {
                     // it completes later: the reply says it started, the cms-moved event says it is done
                     bus.publishAll(r.events());

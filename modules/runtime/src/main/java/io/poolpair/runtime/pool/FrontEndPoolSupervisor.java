@@ -276,7 +276,10 @@ public final class FrontEndPoolSupervisor extends PoolSupervisor {
                     : AdminResult.refused(new FailoverEvent.AdminVerbRefused(now, Where.pool(spec.site(), spec.name()),
                     a.verb().label(), "the back end of " + spec.name() + " is unavailable: there is nothing to reload from"));
             case DRAIN_SERVER -> r = model.drain(server, force, now);
-            case RETURN_SERVER -> r = model.returnServer(server, now);
+            case RETURN_SERVER -> r = faults.containsKey(server)
+                    ? AdminResult.refused(new FailoverEvent.AdminVerbRefused(now, Where.pool(spec.site(), spec.name()),
+                    a.verb().label(), server + " is " + faults.get(server) + ": heal it before returning it to service"))
+                    : model.returnServer(server, now);
             case DATABASE_FAILOVER -> {
                 backEnd.tell(new BackEndActor.ManualFailover(force, a.replyTo()));
                 return this;

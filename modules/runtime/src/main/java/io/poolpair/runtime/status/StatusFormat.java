@@ -19,8 +19,9 @@ public final class StatusFormat {
         List<String> out = new ArrayList<>();
         for (PairView p : pairs) {
             for (PairView.Direction d : p.backup()) {
-                out.add(String.format(Locale.ROOT, "Backup Service %s -> %s  module UserServices.PresenceFocus  state %s  lag %d s"
-                                + "  pending %d  shipped %d  last sync +%d s  (interval %d s)", d.from(), d.to(), d.state(),
+                String module = d.from().endsWith("(CMS)") ? "CentralMgmt.CMSMaster" : "UserServices.PresenceFocus";
+                out.add(String.format(Locale.ROOT, "Backup Service %s -> %s  module %s  state %s  lag %d s"
+                                + "  pending %d  shipped %d  last sync +%d s  (interval %d s)", d.from(), d.to(), module, d.state(),
                         d.lagMs() / 1000, d.pending(), d.shipped(), d.lastSyncEmulatedMs() / 1000, p.syncIntervalMs() / 1000));
             }
         }
