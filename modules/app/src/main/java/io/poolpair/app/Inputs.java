@@ -23,6 +23,7 @@ final class Inputs {
 
     static final String DEFAULT_TOPOLOGY = "poolpair/default-topology.conf";
     static final String DEFAULT_SCENARIO = "poolpair/default-scenario.conf";
+    static final String STEADY_SCENARIO = "poolpair/steady-scenario.conf";
 
     private Inputs() {}
 
@@ -43,8 +44,18 @@ final class Inputs {
     }
 
     static Scenario scenario(Path file, Topology t) {
+        return scenario(file, t, false);
+    }
+
+    /**
+     * The scenario from a file; without one, the built-in default for the built-in topology, or a steady run
+     * (no faults) for a topology of the user's own, which the default scenario's names would not fit.
+     */
+    static Scenario scenario(Path file, Topology t, boolean ownTopology) {
         Scenario s;
-        if (file == null) {
+        if (file == null && ownTopology) {
+            s = ScenarioLoader.loadResource(STEADY_SCENARIO, "built-in:steady-scenario.conf");
+        } else if (file == null) {
             s = ScenarioLoader.loadResource(DEFAULT_SCENARIO, "built-in:default-scenario.conf");
         } else {
             requireFile(file, "scenario");

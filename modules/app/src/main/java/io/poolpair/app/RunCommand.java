@@ -58,7 +58,7 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Topology t = Inputs.topology(topology, err);
-        Scenario s = Inputs.scenario(scenario, t);
+        Scenario s = Inputs.scenario(scenario, t, topology != null);
         EmulatorSettings settings = Inputs.settings(topology, s, timeScale);
         Path dir = RunFolder.create(out, s.name(), null);
         stdout.printf("poolpair run: scenario %s on %s (SfB %s, %d pools), time-scale %s%n", s.name(), t.file(),
