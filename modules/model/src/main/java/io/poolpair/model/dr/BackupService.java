@@ -104,11 +104,15 @@ public final class BackupService {
     public List<FailoverEvent> tick(Time now, boolean aUp, boolean bUp, boolean linkUp) {
         List<FailoverEvent> ev = new ArrayList<>();
         if (now.emulatedMs() < nextSyncMs) return ev;
-        nextSyncMs = now.emulatedMs() + intervalMs;
+        // a fixed schedule: a sync that fires a little late does not push every later one back
+        long scheduled = nextSyncMs;
+        do {
+            nextSyncMs += intervalMs;
+        } while (nextSyncMs <= now.emulatedMs());
         boolean can = aUp && bUp && linkUp;
-        syncOne(aToB, can, now, siteA, ev, "UserServices.PresenceFocus");
-        syncOne(bToA, can, now, siteB, ev, "UserServices.PresenceFocus");
-        if (cms != null) syncOne(cms, can, now, cms.source().equals(poolA) ? siteA : siteB, ev, "CentralMgmt.CMSMaster");
+        syncOne(aToB, can, now, scheduled, siteA, ev, "UserServices.PresenceFocus");
+        syncOne(bToA, can, now, scheduled, siteB, ev, "UserServices.PresenceFocus");
+        if (cms != null) syncOne(cms, can, now, scheduled, cms.source().equals(poolA) ? siteA : siteB, ev, "CentralMgmt.CMSMaster");
         if (can) {
             contentShippedAtoB = contentA;
             contentShippedBtoA = contentB;
@@ -122,10 +126,11 @@ public final class BackupService {
         return tick(now, aUp, bUp, linkUp);
     }
 
-    private static void syncOne(ReplicationDirection d, boolean can, Time now, String site, List<FailoverEvent> ev, String module) {
+    private static void syncOne(ReplicationDirection d, boolean can, Time now, long scheduled, String site,
+                                List<FailoverEvent> ev, String module) {
         int pending = d.pendingCount();
         long lag = d.lagMs(now.emulatedMs());
-        ReplicationDirection.State changed = d.sync(now.emulatedMs(), can);
+        ReplicationDirection.State changed = d.sync(now.emulatedMs(), scheduled, can);
         if (changed != null) {
             ev.add(new BackupState(now, Where.pool(site, d.source()), d.source(), d.target(), module,
                     changed.label(), can ? 0 : lag, can ? 0 : pending));

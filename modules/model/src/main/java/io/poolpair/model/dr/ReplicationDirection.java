@@ -45,11 +45,22 @@ public final class ReplicationDirection {
      * state if it changed, else null.
      */
     public State sync(long nowMs, boolean canRun) {
+        return sync(nowMs, nowMs, canRun);
+    }
+
+    /**
+     * A sync that was due at {@code scheduledMs} and runs at {@code nowMs} (a timer fires a little late): it
+     * ships what was written up to its scheduled time; later writes wait for the next sync.
+     */
+    public State sync(long nowMs, long scheduledMs, boolean canRun) {
         State before = state;
         if (canRun) {
-            shipped += pending.size();
-            pending.clear();
-            lastCompletedSyncMs = nowMs;
+            long cutoff = Math.min(nowMs, scheduledMs);
+            while (!pending.isEmpty() && pending.peekFirst().emulatedMs() <= cutoff) {
+                pending.removeFirst();
+                shipped++;
+            }
+            lastCompletedSyncMs = cutoff;
             state = sourceReadOnly ? State.FINAL : State.STEADY;
         } else {
             state = State.BACKLOG;
