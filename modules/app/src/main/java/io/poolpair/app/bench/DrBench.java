@@ -461,9 +461,12 @@ final class DrBench {
                 Benchmarks.result(LAG, p + ".acknowledged_writes_per_second", String.format(Locale.ROOT, "%.1f", n / seconds),
                         "emulated");
             }
-            boolean within = maxEnded >= 0 && maxEnded <= interval && maxSampledLag <= interval;
+            // the target: every sync ships data at most one interval old (what a failover at that moment would
+            // lose); a poll between a sync's due time and its (timer-late) run may see a little more
+            boolean within = maxEnded >= 0 && maxEnded <= interval;
             Benchmarks.result(LAG, p + ".lag_within_one_interval", within ? "yes" : over > 0 ? "no" : "undecided",
-                    "(max " + Math.max(maxEnded, maxSampledLag) + " ms vs " + interval + " ms emulated)");
+                    "(max at a sync " + maxEnded + " ms vs " + interval + " ms emulated; max seen by a poll " + maxSampledLag
+                            + " ms)");
             return within;
         }
     }
