@@ -251,19 +251,25 @@ public final class FrontEndPool {
     private void afterMemberLoss(Group g, int idx, String reason, Time now, List<FailoverEvent> ev) {
         GroupState before = g.state;
         if (g.missingSinceMs < 0) g.missingSinceMs = now.emulatedMs();
-        if (g.primary == idx || g.primary < 0) {
-            int np = electPrimary(g, -1);
-            String from = g.primary >= 0 ? servers.get(g.primary) : null;
-            if (np >= 0) {
-                g.primary = np;
-                g.epoch++;
-                ev.add(new PrimaryMoved(now, whereGroup(g, np), from, servers.get(np), g.epoch, reason, g.users));
-            } else {
-                g.primary = -1;
-            }
-        }
+        if (g.primary == idx || g.primary < 0) promote(g, -1, reason, now, ev);
         classify(g);
         reportTransition(g, before, now, ev);
+    }
+
+    /**
+     * A new primary for a group: the live replica (other than {@code exclude}) with the fewest primaries,
+     * with a higher epoch, reported as a primary move; none when no replica is live.
+     */
+    private void promote(Group g, int exclude, String reason, Time now, List<FailoverEvent> ev) {
+        int np = electPrimary(g, exclude);
+        String from = g.primary >= 0 ? servers.get(g.primary) : null;
+        if (np >= 0) {
+            g.primary = np;
+            g.epoch++;
+            ev.add(new PrimaryMoved(now, whereGroup(g, np), from, servers.get(np), g.epoch, reason, g.users));
+        } else {
+            g.primary = -1;
+        }
     }
 
     private void reportTransition(Group g, GroupState before, Time now, List<FailoverEvent> ev) {
@@ -287,11 +293,7 @@ public final class FrontEndPool {
             if (!g.members.contains(idx)) continue;
             GroupState before = g.state;
             if ((g.primary < 0 || status[g.primary] != ServerStatus.UP) && hasQuorum(g)) {
-                int np = electPrimary(g, -1);
-                String from = g.primary >= 0 ? servers.get(g.primary) : null;
-                g.primary = np;
-                g.epoch++;
-                ev.add(new PrimaryMoved(now, whereGroup(g, np), from, servers.get(np), g.epoch, "quorum-restored", g.users));
+                promote(g, -1, "quorum-restored", now, ev);
             }
             classify(g);
             reportTransition(g, before, now, ev);
@@ -348,17 +350,7 @@ public final class FrontEndPool {
         }
         for (Group g : groups) {
             GroupState before = GroupState.HEALTHY;
-            if (g.primary < 0 || status[g.primary] != ServerStatus.UP) {
-                int np = electPrimary(g, -1);
-                String from = g.primary >= 0 ? servers.get(g.primary) : null;
-                if (np >= 0) {
-                    g.primary = np;
-                    g.epoch++;
-                    ev.add(new PrimaryMoved(now, whereGroup(g, np), from, servers.get(np), g.epoch, how, g.users));
-                } else {
-                    g.primary = -1;
-                }
-            }
+            if (g.primary < 0 || status[g.primary] != ServerStatus.UP) promote(g, -1, how, now, ev);
             classify(g);
             reportTransition(g, before, now, ev);
         }
@@ -531,13 +523,7 @@ public final class FrontEndPool {
                 if (s < 0) break;
                 g.members.add(s);
             }
-            int np = electPrimary(g, -1);
-            String from = g.primary >= 0 ? servers.get(g.primary) : null;
-            g.primary = np;
-            g.epoch++;
-            if (np >= 0) {
-                ev.add(new PrimaryMoved(now, whereGroup(g, np), from, servers.get(np), g.epoch, verb, g.users));
-            }
+            promote(g, -1, verb, now, ev);
             classify(g);
             ev.add(new RoutingGroupRecovered(now, Where.group(site, name, g.id), verb, live(g).size()));
             recovered++;
@@ -611,16 +597,7 @@ public final class FrontEndPool {
             if (!g.members.contains(idx)) continue;
             GroupState before = g.state;
             boolean wasPrimary = g.primary == idx;
-            if (wasPrimary) {
-                int np = electPrimary(g, idx);
-                if (np >= 0) {
-                    g.primary = np;
-                    g.epoch++;
-                    ev.add(new PrimaryMoved(now, whereGroup(g, np), server, servers.get(np), g.epoch, "drain", g.users));
-                } else {
-                    g.primary = -1;
-                }
-            }
+            if (wasPrimary) promote(g, idx, "drain", now, ev);
             g.members.remove((Integer) idx);
             int s = leastReplicas(running(), g.members);
             if (s >= 0) {
