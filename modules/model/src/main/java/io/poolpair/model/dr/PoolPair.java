@@ -46,7 +46,6 @@ public final class PoolPair {
         DrState state = DrState.ACTIVE;
         boolean up;
         long downSinceMs = -1;
-        long upSinceMs = 0;
         boolean everUp;
         /** a sign-in waiting for a reachable Director: {mode, servedBy, reason} */
         Object[] pendingSignIn;
@@ -119,7 +118,6 @@ public final class PoolPair {
             s.returnHomeDueMs = -1;
         } else {
             s.downSinceMs = -1;
-            s.upSinceMs = now.emulatedMs();
             s.relogonDueMs = -1;
             s.autoFailoverDueMs = -1;
             boolean first = !s.everUp;
@@ -434,23 +432,9 @@ public final class PoolPair {
      * Backup Service.
      */
     public Outcome attempt(String home, int user, Operation op, Time now) {
-        Side s = side(home);
-        ResiliencyMatrix.Decision d = ResiliencyMatrix.decide(s.mode, op);
-        d = notReplicated(s, op, d);
-        if (!d.allowed()) {
-            countRefusal(s, op, d.reason());
-            return new Outcome(false, s.servedBy, d.reason(), null);
-        }
-        if (!op.persistentWrite()) return new Outcome(true, s.servedBy, null, null);
-        ReplicationDirection dir = backup.from(s.servedBy);
-        WriteRecord w = new WriteRecord(nextWriteId++, user, s.pool, s.servedBy, now.emulatedMs());
-        if (!dir.record(w)) {
-            String why = "pool " + s.servedBy + " is read-only during a planned failover";
-            countRefusal(s, op, why);
-            return new Outcome(false, s.servedBy, why, null);
-        }
-        if (op == Operation.SCHEDULE_MEETING) backup.contentWritten(s.servedBy, s.pool);
-        return new Outcome(true, s.servedBy, null, w);
+        Outcome admitted = admit(home, op);
+        if (!admitted.ok() || !op.persistentWrite()) return admitted;
+        return new Outcome(true, admitted.servedBy(), null, acknowledged(home, user, admitted.servedBy(), op, now));
     }
 
     /** What the Backup Service does not carry (spec §3.2, §8 item 18), as users of a failed-over pool meet it. */

@@ -12,7 +12,6 @@ import com.typesafe.config.ConfigValueType;
 import io.poolpair.model.event.EventTypes;
 import io.poolpair.model.topology.InvalidInputException;
 import io.poolpair.model.topology.Origin;
-import io.poolpair.model.topology.PoolSpec;
 import io.poolpair.model.topology.Problem;
 import io.poolpair.model.topology.Role;
 import io.poolpair.model.topology.Topology;
@@ -369,7 +368,4 @@ public final class ScenarioLoader {
             p.add(Problem.error(o, field, "no server named '" + target + "' in " + t.file() + hint));
         }
     }
-
-    /** Unused helper kept private: pools by role. */
-    static List<PoolSpec> frontEnds(Topology t) { return t.poolsOf(Role.FRONT_END); }
 }

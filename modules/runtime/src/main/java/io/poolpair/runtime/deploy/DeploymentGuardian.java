@@ -47,16 +47,9 @@ public final class DeploymentGuardian extends AbstractBehavior<DeploymentGuardia
     public record GetPairs(ActorRef<Map<String, ActorRef<PoolPairActor.Command>>> replyTo) implements Command {}
 
     /**
-     * A pool started or stopped serving (Front End: running; Edge, Director: a server up), with the events
-     * that say so: the guardian publishes them before anything reacts.
+     * A pool's events, published here in the pool's order, and (when not null) whether the pool now serves
+     * (Front End: running; Edge, Director: a server up): the events are published before anything reacts.
      */
-    public record PoolServing(String pool, boolean serving, java.util.List<FailoverEvent> events) implements Command {
-        public PoolServing(String pool, boolean serving) {
-            this(pool, serving, java.util.List.of());
-        }
-    }
-
-    /** A pool's events, and (when not null) whether it now serves: published here, in the pool's order. */
     public record PoolEvents(String pool, Boolean serving, java.util.List<FailoverEvent> events) implements Command {}
 
     public record BackEndAvailable(String pool, boolean available) implements Command {}
@@ -137,14 +130,7 @@ public final class DeploymentGuardian extends AbstractBehavior<DeploymentGuardia
                     g.replyTo().tell(Map.copyOf(pairs));
                     return this;
                 })
-                .onMessage(PoolServing.class, this::onServing)
-                .onMessage(PoolEvents.class, m -> {
-                    if (m.serving() == null) {
-                        bus.publishAll(m.events());
-                        return this;
-                    }
-                    return onServing(new PoolServing(m.pool(), m.serving(), m.events()));
-                })
+                .onMessage(PoolEvents.class, this::onPoolEvents)
                 .onMessage(BackEndAvailable.class, m -> {
                     ActorRef<PoolPairActor.Command> pair = pairs.get(m.pool());
                     if (pair != null) pair.tell(new PoolPairActor.BackEndAvailable(m.pool(), m.available()));
@@ -177,8 +163,9 @@ public final class DeploymentGuardian extends AbstractBehavior<DeploymentGuardia
                 .build();
     }
 
-    private Behavior<Command> onServing(PoolServing m) {
+    private Behavior<Command> onPoolEvents(PoolEvents m) {
         bus.publishAll(m.events());
+        if (m.serving() == null) return this;
         Boolean before = serving.put(m.pool(), m.serving());
         if (before != null && before == m.serving()) return this;
         bus.publishAll(site.poolServing(m.pool(), m.serving(), clock.now()));

@@ -87,11 +87,6 @@ public final class EventBus implements AutoCloseable {
 
     public synchronized int size() { return history.size(); }
 
-    /** Position of an event in the history at or after {@code from}, or -1. */
-    public synchronized int indexOf(FailoverEvent e, int from) {
-        for (int i = Math.max(0, from); i < history.size(); i++) if (history.get(i) == e) return i;
-        return -1;
-    }
 
     /** The timeline line for an event: emulated time, where, what. */
     public static String timelineLine(FailoverEvent e) {

@@ -2,7 +2,6 @@ package io.poolpair.runtime.pool;
 
 import io.poolpair.model.event.FailoverEvent;
 import io.poolpair.model.event.FailoverEvent.AdminVerbFinished;
-import io.poolpair.model.event.FailoverEvent.AdminVerbStarted;
 import io.poolpair.model.event.FailoverEvent.PrimarySteppedDown;
 import io.poolpair.model.event.Where;
 import io.poolpair.model.frontend.AdminResult;
