@@ -164,6 +164,24 @@ public final class SiteServices {
                 "outbound federation and XMPP now go through " + edge);
     }
 
+    /**
+     * Where the remote users of a dead Edge or Director pool go (spec §6.2, §6.3): they re-query DNS SRV and
+     * reach a pool of the same role in another site that is up (SRV priority: topology order). Null if none.
+     */
+    public String srvFallback(String deadPool) {
+        PoolSpec dead = topology.pool(deadPool).orElseThrow();
+        for (PoolSpec other : topology.poolsOf(dead.role())) {
+            if (!other.site().equals(dead.site()) && poolUp.getOrDefault(other.name(), false)) return other.name();
+        }
+        return null;
+    }
+
+    /** Whether clients can reach a Director to sign in through: always where the topology has none. */
+    public boolean directorsReachable() {
+        List<PoolSpec> directors = topology.poolsOf(Role.DIRECTOR);
+        return directors.isEmpty() || directors.stream().anyMatch(d -> poolUp.getOrDefault(d.name(), false));
+    }
+
     public String cmsPool() { return cmsPool; }
 
     public String nextHopOf(String edge) { return nextHop.get(edge); }

@@ -100,7 +100,7 @@ public final class DeploymentGuardian extends AbstractBehavior<DeploymentGuardia
             pools.put(p.name(), ctx.spawn(b, "pool-" + p.name()));
         }
         // with Director pools in the topology, clients sign in through one: none is up until they report
-        this.directorsReachable = topology.poolsOf(Role.DIRECTOR).isEmpty();
+        this.directorsReachable = site.directorsReachable();
         long seed = 1;
         for (PoolSpec p : topology.poolsOf(Role.FRONT_END)) {
             if (p.backupPool() == null || pairs.containsKey(p.name())) continue;
@@ -174,7 +174,7 @@ public final class DeploymentGuardian extends AbstractBehavior<DeploymentGuardia
         PoolSpec spec = topology.pool(m.pool()).orElseThrow();
         if (spec.role() == Role.EDGE || spec.role() == Role.DIRECTOR) srvFallback(spec, m.serving());
         if (spec.role() == Role.DIRECTOR) {
-            boolean any = topology.poolsOf(Role.DIRECTOR).stream().anyMatch(d -> serving.getOrDefault(d.name(), false));
+            boolean any = site.directorsReachable();
             if (any != directorsReachable) {
                 directorsReachable = any;
                 for (ActorRef<PoolPairActor.Command> p : new java.util.LinkedHashSet<>(pairs.values())) {
@@ -188,12 +188,10 @@ public final class DeploymentGuardian extends AbstractBehavior<DeploymentGuardia
     /** Remote users of a dead Edge or Director pool re-query DNS SRV and reach another site's pool (spec §6.2, §6.3). */
     private void srvFallback(PoolSpec spec, boolean up) {
         if (!up) {
-            for (PoolSpec other : topology.poolsOf(spec.role())) {
-                if (!other.site().equals(spec.site()) && serving.getOrDefault(other.name(), false)) {
-                    fallback.put(spec.name(), other.name());
-                    pools.get(other.name()).tell(new PoolProtocol.ExtraLoad(spec.name(), spec.remoteUsers()));
-                    return;
-                }
+            String to = site.srvFallback(spec.name());
+            if (to != null) {
+                fallback.put(spec.name(), to);
+                pools.get(to).tell(new PoolProtocol.ExtraLoad(spec.name(), spec.remoteUsers()));
             }
         } else {
             String to = fallback.remove(spec.name());

@@ -86,13 +86,18 @@ class FrontEndPoolSupervisorKitTest {
         assertThat(down.where().server()).isEqualTo("fe2");
         assertThat(down.detectedBy()).isEqualTo("terminated");
         List<FailoverEvent> after = new ArrayList<>(seen.subList(seen.indexOf(down), seen.size()));
+        // the start-up rebalance of a freshly started pool may still move primaries: look at the failover moves
+        while (after.stream().noneMatch(e -> e instanceof PrimaryMoved m && m.reason().equals("failover"))) {
+            awaitEvent(guardian, PrimaryMoved.class, after);
+        }
         List<PrimaryMoved> moved = after.stream().filter(PrimaryMoved.class::isInstance).map(PrimaryMoved.class::cast).toList();
-        if (moved.isEmpty()) moved = List.of(awaitEvent(guardian, PrimaryMoved.class, after));
-        assertThat(moved).isNotEmpty().allSatisfy(m -> {
+        List<PrimaryMoved> failovers = moved.stream().filter(m -> m.reason().equals("failover")).toList();
+        assertThat(failovers).isNotEmpty().allSatisfy(m -> {
             assertThat(m.fromServer()).isEqualTo("fe2");
             assertThat(m.toServer()).isNotEqualTo("fe2");
             assertThat(m.reason()).isEqualTo("failover");
         });
+        assertThat(moved).noneMatch(m -> "fe2".equals(m.toServer()));
 
         TestProbe<io.poolpair.runtime.status.PoolView> status = testKit.createTestProbe();
         sup.tell(new PoolProtocol.GetStatus(status.getRef()));
