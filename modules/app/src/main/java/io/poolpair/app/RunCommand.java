@@ -50,6 +50,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs", description = "root of run folders (default: runs)")
     Path out;
 
+    @Option(names = "--seed", paramLabel = "S", description = "seeds the emulated users' workload (default: poolpair.workload.seed, 1)")
+    Long seed;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -60,6 +63,7 @@ final class RunCommand implements Callable<Integer> {
         Topology t = Inputs.topology(topology, err);
         Scenario s = Inputs.scenario(scenario, t, topology != null);
         EmulatorSettings settings = Inputs.settings(topology, s, timeScale);
+        if (seed != null) settings = settings.withWorkload(settings.workload().withSeed(seed));
         Path dir = RunFolder.create(out, s.name(), null);
         stdout.printf("poolpair run: scenario %s on %s (SfB %s, %d pools), time-scale %s%n", s.name(), t.file(),
                 t.version().label(), t.pools().size(), trim(settings.timeScale()));
@@ -70,7 +74,11 @@ final class RunCommand implements Callable<Integer> {
         org.slf4j.LoggerFactory.getLogger("poolpair.timeline").debug("logging ready");
         EmulationClock clock = EmulationClock.scaledWall(settings.timeScale());
         long wallStart = System.currentTimeMillis();
-        try (EventBus bus = new EventBus(dir.resolve("events.jsonl"), true)) {
+        io.poolpair.runtime.journal.HistoryLog history = io.poolpair.runtime.journal.HistoryLog.to(dir.resolve("history.jsonl"));
+        history.record(RunResults.header(s.name(), settings.workload().seed(), settings, "wall", clock.now()));
+        List<StepResult> results;
+        try (history; EventBus bus = new EventBus(dir.resolve("events.jsonl"), true)) {
+            bus.attachHistoryLog(history);
             CompletableFuture<Long> healthy = io.poolpair.runtime.deploy.Startup.whenHealthy(t, bus);
             try (EmbeddedDeployment d = EmbeddedDeployment.start(t, settings, clock, bus, Inputs.pekkoConfig())) {
                 bus.publish(new RunMarker(clock.now(), new Where(null, null, null, null), "run-started",
@@ -84,18 +92,48 @@ final class RunCommand implements Callable<Integer> {
                     stdout.println("  " + line);
                     stdout.flush();
                 };
-                List<StepResult> results = new ScenarioRunner(d, progress).run(s);
+                results = new ScenarioRunner(d, progress).run(s);
+                int read = d.finalRead();
+                progress.accept("final read: " + read + " users' data read back; " + history.records() + " history records");
                 List<PoolView> end = d.status();
                 List<io.poolpair.runtime.status.PairView> pairs = d.pairs();
                 io.poolpair.runtime.status.SiteView site = d.site();
                 writeLostWrites(dir, d.lostWrites());
                 bus.publish(new RunMarker(clock.now(), new Where(null, null, null, null), "run-finished", s.name()));
-                long failed = results.stream().filter(r -> !r.ok()).count();
                 summary(stdout, s, settings, clock, wallStart, dir, bus.history(), results, end);
                 pairsSummary(stdout, pairs, site);
-                return failed == 0 ? Main.EXIT_OK : Main.EXIT_FAILED;
             }
         }
+        return verdict(stdout, dir, s, t, settings, "wall", clock.now().emulatedMs(), System.currentTimeMillis() - wallStart,
+                results, List.of());
+    }
+
+    /**
+     * Checks the history, writes results.json and says the verdict. Exit code 0 when every step, expectation and
+     * checker holds, 1 otherwise.
+     */
+    static int verdict(PrintWriter out, Path dir, Scenario s, Topology t, EmulatorSettings settings, String clock,
+                       long emulatedMs, long wallMs, List<StepResult> results, List<Map<String, Object>> expectations)
+            throws java.io.IOException {
+        long t0 = System.nanoTime();
+        io.poolpair.model.check.Checks.Verdict v = RunResults.check(dir.resolve("history.jsonl"));
+        long checkMs = (System.nanoTime() - t0) / 1_000_000;
+        long failedSteps = results.stream().filter(r -> !r.ok()).count();
+        boolean expectationsHold = expectations.stream().allMatch(e -> Boolean.TRUE.equals(e.get("ok")));
+        boolean valid = failedSteps == 0 && expectationsHold && v.valid();
+        int exit = valid ? Main.EXIT_OK : Main.EXIT_FAILED;
+        RunResults.RunInfo info = new RunResults.RunInfo(s.name(), t.file(), settings.workload().seed(), clock,
+                settings.timeScale(), emulatedMs, wallMs, results, expectations, settings.dr().backupSyncIntervalMs(),
+                settings.rpoSlackMs());
+        RunResults.write(dir.resolve("results.json"), RunResults.document(info, v, valid, exit));
+        out.println("=== Verdict (checked in " + checkMs + " ms) ===");
+        for (String line : RunResults.lines(v)) out.println(line);
+        out.println((valid ? "VALID" : "INVALID") + ": " + failedSteps + " failed step(s), "
+                + expectations.stream().filter(e -> !Boolean.TRUE.equals(e.get("ok"))).count() + " unmet expectation(s), "
+                + v.results().stream().mapToLong(io.poolpair.model.check.CheckResult::violations).sum() + " checker violation(s)");
+        out.println("results: " + dir.resolve("results.json") + "; history: " + dir.resolve("history.jsonl"));
+        out.flush();
+        return exit;
     }
 
     /** {@code lost-writes.jsonl}: exactly which acknowledged writes a disaster-mode failover or failback lost. */

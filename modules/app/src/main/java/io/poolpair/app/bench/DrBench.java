@@ -56,7 +56,7 @@ import java.util.stream.IntStream;
  *       {@code bench.dr.pool-failover-duration} (1ms emulated), {@code bench.dr.failback-per-20000-users} (1s),
  *       {@code bench.dr.default-duration-reps} extra repetitions with reference.conf's pool-failover-duration
  *       in a separate deployment (1; 0 for none).</li>
- *   <li>{@code backup-lag}: the built-in default topology with {@code poolpair.workload.writes-per-second}
+ *   <li>{@code backup-lag}: the built-in default topology with a workload in which all 18,000 users of each pool add contacts
  *       raised (1000 per pool), time-scale 10, the default 2 min sync interval. The pair's view is polled
  *       ({@code EmbeddedDeployment.pairs()}) every {@code bench.lag.poll-ms} wall ms (50, i.e. 0.5 s emulated)
  *       until {@code bench.lag.syncs} syncs were seen (11: ten whole intervals between the first and the last);
@@ -260,6 +260,13 @@ final class DrBench {
 
     // ================================================================================== backup-lag
 
+    /** The workload made of {@code wps} persistent writes per second per pool: all of the pool's users add contacts. */
+    private static EmulatorSettings writesOnly(EmulatorSettings s, int wps) {
+        int users = 18_000;
+        return s.withWorkload(new io.poolpair.model.workload.WorkloadSettings(users, wps * 60.0 / users,
+                s.workload().retryIntervalMs(), java.util.Map.of(io.poolpair.model.dr.Operation.ADD_CONTACT, 1.0), s.workload().seed()));
+    }
+
     static void runBackupLag() throws Exception {
         int wps = Benchmarks.intProp("bench.lag.writes-per-second", 1000);
         int syncs = Benchmarks.intProp("bench.lag.syncs", 11);
@@ -270,13 +277,11 @@ final class DrBench {
         Benchmarks.result(LAG, "available_processors", cpus, "");
 
         Topology t = TopologyLoader.loadDefault();
-        Config config = ConfigFactory.systemProperties()
-                .withFallback(ConfigFactory.parseString("poolpair.workload.writes-per-second = " + wps))
-                .withFallback(ConfigFactory.load());
-        EmulatorSettings settings = settings(config);
+        Config config = ConfigFactory.systemProperties().withFallback(ConfigFactory.load());
+        EmulatorSettings settings = writesOnly(settings(config), wps);
         long interval = settings.dr().backupSyncIntervalMs();
-        Benchmarks.result(LAG, "writes_per_second_per_pool", trim(settings.writesPerSecond()), "emulated (configured)");
-        Benchmarks.result(LAG, "operations_per_second_per_pool", trim(settings.opsPerSecond()), "emulated (configured, not writes)");
+        Benchmarks.result(LAG, "writes_per_second_per_pool", trim(settings.workload().operationsPerSecondPerPool()),
+                "emulated (configured: every user of the pool adds contacts)");
         Benchmarks.result(LAG, "time_scale", trim(settings.timeScale()), "");
         Benchmarks.result(LAG, "sync_interval", interval, "ms emulated (" + settings.toWallMs(interval) + " ms wall)");
         Benchmarks.result(LAG, "poll_interval", pollMs, "ms wall (" + Math.round(pollMs * settings.timeScale()) + " ms emulated)");
@@ -370,7 +375,8 @@ final class DrBench {
                 Thread.sleep(seconds * 1000L);
                 long c1 = processCpuNs();
                 long n1 = System.nanoTime();
-                Benchmarks.result(LAG, "baseline.writes_per_second_per_pool", trim(settings.writesPerSecond()), "emulated (reference.conf)");
+                Benchmarks.result(LAG, "baseline.operations_per_second_per_pool", trim(settings.workload().operationsPerSecondPerPool()),
+                        "emulated (reference.conf workload, " + Math.round(settings.workload().writeShare() * 100) + " % writes)");
                 cpu(LAG, "baseline", (c1 - c0) / 1e9, (n1 - n0) / 1e9, cpus);
                 d.pairs(); // still answering
             }

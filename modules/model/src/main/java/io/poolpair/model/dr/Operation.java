@@ -33,6 +33,13 @@ public enum Operation {
     /** Whether it changes the user's persistent data (replicated in-pool and by the Backup Service). */
     public boolean persistentWrite() { return persistentWrite; }
 
+    /** Every label, comma-separated (for error messages). */
+    public static String labels() {
+        StringBuilder b = new StringBuilder();
+        for (Operation o : values()) b.append(b.length() == 0 ? "" : ", ").append(o.label);
+        return b.toString();
+    }
+
     public static Operation parse(String s) {
         for (Operation o : values()) if (o.label.equals(s)) return o;
         return null;

@@ -79,6 +79,8 @@ public final class PoolPair {
     private final DrSettings settings;
     private long nextWriteId = 1;
     private final List<WriteRecord> lostWrites = new ArrayList<>();
+    private final UserData data = new UserData();
+    private final List<io.poolpair.model.history.LossWindow> lossWindows = new ArrayList<>();
     private boolean directorsReachable = true;
 
     public PoolPair(String poolA, String siteA, int usersA, String poolB, String siteB, int usersB, DrSettings settings,
@@ -87,6 +89,8 @@ public final class PoolPair {
         this.b = new Side(poolB, siteB, usersB);
         this.settings = settings;
         this.backup = new BackupService(poolA, siteA, poolB, siteB, settings.backupSyncIntervalMs(), startMs);
+        backup.from(poolA).onShipped(w -> data.add(w.homePool(), poolB, w.user(), w.id()));
+        backup.from(poolB).onShipped(w -> data.add(w.homePool(), poolA, w.user(), w.id()));
     }
 
     // ------------------------------------------------------------------ pool health (from the Front End supervisors)
@@ -314,6 +318,11 @@ public final class PoolPair {
         ReplicationDirection out = backup.from(s.pool);
         if (disaster) {
             List<WriteRecord> lost = out.cutOff();
+            lossWindows.add(new io.poolpair.model.history.LossWindow(io.poolpair.model.history.LossWindow.DISASTER_FAILOVER,
+                    s.pool, null, -1, out.lastCompletedSyncMs(), now.emulatedMs(), lost));
+            // the partner's copy is the one users read from now on; the home copy will be resynced from it, so
+            // the unshipped writes do not come back when the pool does
+            data.replace(s.pool, p.pool, s.pool);
             if (!lost.isEmpty()) {
                 lostWrites.addAll(lost);
                 ev.add(new DataLost(now, w, lost.size(), lost.get(0).emulatedMs(), lost.get(lost.size() - 1).emulatedMs(),
@@ -374,6 +383,10 @@ public final class PoolPair {
                 if (r.homePool().equals(s.pool)) lost.add(r);
                 else back.record(r);
             }
+            lossWindows.add(new io.poolpair.model.history.LossWindow(io.poolpair.model.history.LossWindow.DISASTER_FAILBACK,
+                    p.pool, s.pool, -1, back.lastCompletedSyncMs(), now.emulatedMs(), lost));
+            // the home copy is the one users read again; the partner's copy is resynced from it
+            data.replace(s.pool, s.pool, p.pool);
             if (!lost.isEmpty()) {
                 lostWrites.addAll(lost);
                 ev.add(new DataLost(now, w, lost.size(), lost.get(0).emulatedMs(), lost.get(lost.size() - 1).emulatedMs(),
@@ -482,10 +495,23 @@ public final class PoolPair {
      * serves them, or the pool turned read-only.
      */
     public WriteRecord acknowledged(String home, int user, String servedBy, Operation op, Time now) {
+        return acknowledged(home, user, servedBy, op, now, newWriteId());
+    }
+
+    /** A fresh write id (ids rise with time). */
+    public long newWriteId() { return nextWriteId++; }
+
+    /**
+     * {@link #acknowledged(String, int, String, Operation, Time)} for a write whose id the caller chose with
+     * {@link #newWriteId()}: the write joins the serving pool's copy of the user's data and waits for the
+     * Backup Service.
+     */
+    public WriteRecord acknowledged(String home, int user, String servedBy, Operation op, Time now, long id) {
         Side s = side(home);
         if (!servedBy.equals(s.servedBy)) return null;
-        WriteRecord w = new WriteRecord(nextWriteId++, user, s.pool, servedBy, now.emulatedMs());
+        WriteRecord w = new WriteRecord(id, user, s.pool, servedBy, now.emulatedMs());
         if (!backup.from(servedBy).record(w)) return null;
+        data.add(s.pool, servedBy, user, id);
         if (op == Operation.SCHEDULE_MEETING) backup.contentWritten(servedBy, s.pool);
         return w;
     }
@@ -535,8 +561,47 @@ public final class PoolPair {
 
     public boolean lisRestored(String home) { return side(home).lisRestored; }
 
-    /** Every write a failover or failback lost, oldest first. */
+    /** Every write a failover, failback or QuorumLossRecovery lost, oldest first within each. */
     public List<WriteRecord> lostWrites() { return List.copyOf(lostWrites); }
+
+    /**
+     * QuorumLossRecovery in {@code window.pool()} reloaded routing groups from the back end: the writes it
+     * dropped leave that pool's copy of their users' data and will not be shipped.
+     */
+    public void lostInPool(io.poolpair.model.history.LossWindow window) {
+        java.util.Set<Long> ids = new java.util.HashSet<>();
+        for (WriteRecord r : window.lost()) {
+            if (!contains(r.homePool())) continue;
+            data.remove(r.homePool(), window.pool(), r.user(), r.id());
+            ids.add(r.id());
+            lostWrites.add(r);
+        }
+        backup.from(window.pool()).forget(ids);
+    }
+
+    /** The loss windows a disaster-mode failover or failback declared since the last call. */
+    public List<io.poolpair.model.history.LossWindow> drainLossWindows() {
+        List<io.poolpair.model.history.LossWindow> out = List.copyOf(lossWindows);
+        lossWindows.clear();
+        return out;
+    }
+
+    /** The pool whose copy of {@code home}'s users' data they read now (where they are, or would be, served). */
+    public String readLocation(String home) {
+        Side s = side(home);
+        if (s.servedBy != null) return s.servedBy;
+        return failedOverTo(s) != null ? partner(s).pool : s.pool;
+    }
+
+    /** The final read: the ids of {@code user}'s writes in the copy they read, ascending. */
+    public long[] read(String home, int user) {
+        return data.read(home, readLocation(home), user);
+    }
+
+    /** The users of {@code home} with any write, ascending. */
+    public java.util.SortedSet<Integer> usersWithData(String home) {
+        return data.users(home);
+    }
 
     public DrSettings settings() { return settings; }
 

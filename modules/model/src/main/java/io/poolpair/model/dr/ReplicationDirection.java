@@ -27,6 +27,18 @@ public final class ReplicationDirection {
     private boolean sourceReadOnly;
     private long shipped;
 
+    private java.util.function.Consumer<WriteRecord> onShipped = w -> { };
+
+    /** Called with every write a sync ships to the target. */
+    public void onShipped(java.util.function.Consumer<WriteRecord> consumer) {
+        this.onShipped = consumer;
+    }
+
+    /** Writes the source lost before they were shipped (QuorumLossRecovery): they will not be shipped. */
+    public void forget(java.util.Set<Long> ids) {
+        pending.removeIf(w -> ids.contains(w.id()));
+    }
+
     public ReplicationDirection(String source, String target, long startMs) {
         this.source = source;
         this.target = target;
@@ -57,7 +69,7 @@ public final class ReplicationDirection {
         if (canRun) {
             long cutoff = Math.min(nowMs, scheduledMs);
             while (!pending.isEmpty() && pending.peekFirst().emulatedMs() <= cutoff) {
-                pending.removeFirst();
+                onShipped.accept(pending.removeFirst());
                 shipped++;
             }
             lastCompletedSyncMs = cutoff;

@@ -51,6 +51,7 @@ public final class FrontEndPool {
 
     private final ServerStatus[] status;
     private final List<Group> groups = new ArrayList<>();
+    private final List<io.poolpair.model.history.LossWindow> lossWindows = new ArrayList<>();
     private PoolState state = PoolState.STARTING;
     private boolean everStarted;
     /** Servers in the order they went down since the pool last ran (for the 2-FE restart-order rule). */
@@ -516,6 +517,9 @@ public final class FrontEndPool {
                         "quorum-loss-recovery reloaded the group from the back end; writes after its last flush are gone"));
             }
             g.committedWrites = g.flushedWrites;
+            lossWindows.add(new io.poolpair.model.history.LossWindow(io.poolpair.model.history.LossWindow.QUORUM_LOSS_RECOVERY,
+                    name, null, g.id, g.lastFlushEmulatedMs, now.emulatedMs(), g.unflushed));
+            g.unflushed.clear();
             g.members.removeIf(m -> status[m] != ServerStatus.UP);
             List<Integer> run = running();
             while (g.members.size() < replicaTarget) {
@@ -647,14 +651,33 @@ public final class FrontEndPool {
      * primary once a majority of the replica set holds it.
      */
     public WriteResult write(int groupId) {
+        return serve(groupId, true, null);
+    }
+
+    /**
+     * An emulated user's operation in routing group {@code groupId}: served by the group's primary when the
+     * group is served; a persistent write also needs the group's quorum (unless quorum-loss-service is full).
+     * {@code write}, when not null, identifies the persistent write: it is kept with the group until the next
+     * flush to the back end, so that QuorumLossRecovery can say exactly which writes it dropped.
+     */
+    public WriteResult serve(int groupId, boolean persistentWrite, io.poolpair.model.dr.WriteRecord write) {
         Group g = groups.get(groupId);
         if (!isServing(g)) return new WriteResult(false, null, g.epoch, "routing group not served (" + g.state.label() + ")");
+        if (!persistentWrite) return new WriteResult(true, servers.get(g.primary), g.epoch, null);
         if (!hasQuorum(g) && settings.quorumLossService() != FrontEndSettings.QuorumLossService.FULL) {
             return new WriteResult(false, servers.get(g.primary), g.epoch,
                     "routing group in quorum loss: persistent writes refused");
         }
         g.committedWrites++;
+        if (write != null) g.unflushed.add(write);
         return new WriteResult(true, servers.get(g.primary), g.epoch, null);
+    }
+
+    /** The loss windows QuorumLossRecovery declared since the last call (with the identified writes it dropped). */
+    public List<io.poolpair.model.history.LossWindow> drainLossWindows() {
+        List<io.poolpair.model.history.LossWindow> out = List.copyOf(lossWindows);
+        lossWindows.clear();
+        return out;
     }
 
     /** Lazy write to the back end: every group's acknowledged writes become durable there. */
@@ -667,6 +690,7 @@ public final class FrontEndPool {
                 g.flushedWrites = g.committedWrites;
                 g.lastFlushEmulatedMs = now.emulatedMs();
             }
+            g.unflushed.clear();
         }
     }
 
@@ -838,6 +862,8 @@ public final class FrontEndPool {
         long committedWrites;
         long flushedWrites;
         long lastFlushEmulatedMs;
+        /** identified writes acknowledged since the last flush (the emulated users' writes), oldest first */
+        final List<io.poolpair.model.dr.WriteRecord> unflushed = new ArrayList<>();
         /** when the group first lacked a replica since it was last complete, or -1 */
         long missingSinceMs = -1;
 

@@ -32,8 +32,9 @@ import java.util.concurrent.TimeUnit;
  * @param minWallDetectionMs          wall: a floor on heartbeat failure detection, so that scheduling hiccups
  *                                    of a busy machine are not taken for a frozen server
  * @param dr                          disaster-recovery settings (Backup Service, Registrar timers, failover)
- * @param writesPerSecond             emulated: persistent writes per second made by each pool's users
- * @param opsPerSecond                emulated: other operations per second tried by each pool's users
+ * @param workload                    the emulated users' workload (users per pool, rate, mix, retry)
+ * @param rpoSlackMs                  emulated: how far past the Backup Service interval a measured loss window
+ *                                    may reach before the lost-write checker fails the run (poolpair.check.rpo-slack)
  * @param dfsReplicationIntervalMs    emulated: DFS replication between a file store's two servers (our choice)
  */
 public record EmulatorSettings(
@@ -48,8 +49,8 @@ public record EmulatorSettings(
         long minWallHeartbeatMs,
         long minWallDetectionMs,
         io.poolpair.model.dr.DrSettings dr,
-        double writesPerSecond,
-        double opsPerSecond,
+        io.poolpair.model.workload.WorkloadSettings workload,
+        long rpoSlackMs,
         long dfsReplicationIntervalMs) {
 
     /** Reads the {@code poolpair} section. Bad values become problems naming the key. */
@@ -87,12 +88,44 @@ public record EmulatorSettings(
         long minWall = get(problems, c, "min-wall-heartbeat", () -> c.getDuration("min-wall-heartbeat", TimeUnit.MILLISECONDS), 5L);
         long minDetect = get(problems, c, "min-wall-detection", () -> c.getDuration("min-wall-detection", TimeUnit.MILLISECONDS), 1000L);
         io.poolpair.model.dr.DrSettings dr = drSettings(c, reg, regBack, problems);
-        double wps = get(problems, c, "workload.writes-per-second", () -> c.getDouble("workload.writes-per-second"), 10.0);
-        double ops = get(problems, c, "workload.operations-per-second", () -> c.getDouble("workload.operations-per-second"), 20.0);
+        io.poolpair.model.workload.WorkloadSettings workload = workload(c, problems);
+        long rpoSlack = get(problems, c, "check.rpo-slack", () -> c.getDuration("check.rpo-slack", TimeUnit.MILLISECONDS), 30_000L);
+        if (rpoSlack < 0) problems.add(problem(c, "check.rpo-slack", "must be >= 0"));
         long dfs = get(problems, c, "dr.dfs-replication-interval", () -> c.getDuration("dr.dfs-replication-interval", TimeUnit.MILLISECONDS), 300_000L);
         if (!problems.isEmpty()) throw new InvalidInputException(problems);
         FrontEndSettings fe = new FrontEndSettings(3, qlAt, qlService, rebuild, guideline, new QuorumSettings(twelve, overrides));
-        return new EmulatorSettings(timeScale, hb, suspect, down, reg, regBack, flush, fe, minWall, minDetect, dr, wps, ops, dfs);
+        return new EmulatorSettings(timeScale, hb, suspect, down, reg, regBack, flush, fe, minWall, minDetect, dr, workload, rpoSlack, dfs);
+    }
+
+    private static io.poolpair.model.workload.WorkloadSettings workload(Config c, List<Problem> problems) {
+        var d = io.poolpair.model.workload.WorkloadSettings.DEFAULT;
+        int users = get(problems, c, "workload.users-per-pool", () -> c.getInt("workload.users-per-pool"), d.usersPerPool());
+        if (users < 0) problems.add(problem(c, "workload.users-per-pool", "must be >= 0, got " + users));
+        double rate = get(problems, c, "workload.operations-per-user-per-minute",
+                () -> c.getDouble("workload.operations-per-user-per-minute"), d.operationsPerUserPerMinute());
+        if (rate < 0) problems.add(problem(c, "workload.operations-per-user-per-minute", "must be >= 0, got " + rate));
+        long retry = get(problems, c, "workload.retry-interval", () -> c.getDuration("workload.retry-interval", TimeUnit.MILLISECONDS),
+                d.retryIntervalMs());
+        if (retry <= 0) problems.add(problem(c, "workload.retry-interval", "must be > 0"));
+        Map<io.poolpair.model.dr.Operation, Double> mix = new java.util.LinkedHashMap<>();
+        if (c.hasPath("workload.mix")) {
+            Config m = c.getConfig("workload.mix");
+            for (String k : new java.util.TreeSet<>(m.root().keySet())) {
+                io.poolpair.model.dr.Operation op = io.poolpair.model.dr.Operation.parse(k);
+                if (op == null) {
+                    problems.add(problem(c, "workload.mix." + k, "'" + k + "' is not an operation ("
+                            + io.poolpair.model.dr.Operation.labels() + ")"));
+                    continue;
+                }
+                double w = get(problems, c, "workload.mix." + k, () -> m.getDouble(k), 0.0);
+                if (w < 0) problems.add(problem(c, "workload.mix." + k, "must be >= 0, got " + w));
+                else if (w > 0) mix.put(op, w);
+            }
+        } else {
+            mix.putAll(d.mix());
+        }
+        long seed = get(problems, c, "workload.seed", () -> c.getLong("workload.seed"), d.seed());
+        return new io.poolpair.model.workload.WorkloadSettings(Math.max(0, users), Math.max(0, rate), Math.max(1, retry), mix, seed);
     }
 
     private static io.poolpair.model.dr.DrSettings drSettings(Config c, long reg, long regBack, List<Problem> problems) {
@@ -167,18 +200,24 @@ public record EmulatorSettings(
 
     public EmulatorSettings withTimeScale(double scale) {
         return new EmulatorSettings(scale, heartbeatIntervalMs, suspectAfterMissed, downAfterMissed,
-                registrarFailureDetectionMs, registrarFailbackDetectionMs, backendFlushIntervalMs, frontEnd, minWallHeartbeatMs, minWallDetectionMs, dr, writesPerSecond, opsPerSecond, dfsReplicationIntervalMs);
+                registrarFailureDetectionMs, registrarFailbackDetectionMs, backendFlushIntervalMs, frontEnd, minWallHeartbeatMs, minWallDetectionMs, dr, workload, rpoSlackMs, dfsReplicationIntervalMs);
     }
 
     public EmulatorSettings withDr(io.poolpair.model.dr.DrSettings d) {
         return new EmulatorSettings(timeScale, heartbeatIntervalMs, suspectAfterMissed, downAfterMissed,
                 registrarFailureDetectionMs, registrarFailbackDetectionMs, backendFlushIntervalMs, frontEnd, minWallHeartbeatMs,
-                minWallDetectionMs, d, writesPerSecond, opsPerSecond, dfsReplicationIntervalMs);
+                minWallDetectionMs, d, workload, rpoSlackMs, dfsReplicationIntervalMs);
+    }
+
+    public EmulatorSettings withWorkload(io.poolpair.model.workload.WorkloadSettings w) {
+        return new EmulatorSettings(timeScale, heartbeatIntervalMs, suspectAfterMissed, downAfterMissed,
+                registrarFailureDetectionMs, registrarFailbackDetectionMs, backendFlushIntervalMs, frontEnd, minWallHeartbeatMs,
+                minWallDetectionMs, dr, w, rpoSlackMs, dfsReplicationIntervalMs);
     }
 
     public EmulatorSettings withFrontEnd(FrontEndSettings fe) {
         return new EmulatorSettings(timeScale, heartbeatIntervalMs, suspectAfterMissed, downAfterMissed,
-                registrarFailureDetectionMs, registrarFailbackDetectionMs, backendFlushIntervalMs, fe, minWallHeartbeatMs, minWallDetectionMs, dr, writesPerSecond, opsPerSecond, dfsReplicationIntervalMs);
+                registrarFailureDetectionMs, registrarFailbackDetectionMs, backendFlushIntervalMs, fe, minWallHeartbeatMs, minWallDetectionMs, dr, workload, rpoSlackMs, dfsReplicationIntervalMs);
     }
 
     /**

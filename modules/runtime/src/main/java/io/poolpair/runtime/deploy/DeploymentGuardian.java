@@ -101,7 +101,7 @@ public final class DeploymentGuardian extends AbstractBehavior<DeploymentGuardia
         }
         // with Director pools in the topology, clients sign in through one: none is up until they report
         this.directorsReachable = site.directorsReachable();
-        long seed = 1;
+        long seed = settings.workload().seed();
         for (PoolSpec p : topology.poolsOf(Role.FRONT_END)) {
             if (p.backupPool() == null || pairs.containsKey(p.name())) continue;
             Optional<PoolSpec> partner = topology.pool(p.backupPool());

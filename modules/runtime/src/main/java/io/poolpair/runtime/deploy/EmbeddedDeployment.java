@@ -77,29 +77,53 @@ public final class EmbeddedDeployment implements AutoCloseable {
 
     public ActorSystem<?> system() { return system; }
 
+    /**
+     * Records an action on the deployment in the run's history (invoke, then ok or fail with the answer), so the
+     * checkers know when each fault began and which verbs were run, whoever asked (scenario, chaos, HTTP).
+     */
+    private Reply recorded(io.poolpair.model.history.HistoryRecord.Nemesis.Category category, String f, String target, java.util.function.Supplier<Reply> action) {
+        return bus.historyLog().nemesis(category, f, target, clock::now, action, Reply::ok, Reply::message);
+    }
+
     /** Injects a fault into one server. */
     public Reply inject(String server, FaultKind kind) {
+        return recorded(io.poolpair.model.history.HistoryRecord.Nemesis.Category.FAULT, kind.label(), server, () -> injectNow(server, kind));
+    }
+
+    private Reply injectNow(String server, FaultKind kind) {
         return ask(poolRefOfServer(server), r -> new PoolProtocol.Inject(server, kind, r));
     }
 
     /** Injects a fault into every server of a pool. */
     public Reply injectPool(String pool, FaultKind kind) {
-        return ask(poolRef(pool), r -> new PoolProtocol.Inject(null, kind, r));
+        return recorded(io.poolpair.model.history.HistoryRecord.Nemesis.Category.FAULT, kind.label() + "-pool", pool, () -> ask(poolRef(pool), r -> new PoolProtocol.Inject(null, kind, r)));
     }
 
     public Reply heal(String server) {
+        return recorded(io.poolpair.model.history.HistoryRecord.Nemesis.Category.HEAL, "heal", server, () -> healNow(server));
+    }
+
+    private Reply healNow(String server) {
         return ask(poolRefOfServer(server), r -> new PoolProtocol.Heal(server, r));
     }
 
     public Reply healPool(String pool) {
+        return recorded(io.poolpair.model.history.HistoryRecord.Nemesis.Category.HEAL, "heal-pool", pool, () -> healPoolNow(pool));
+    }
+
+    private Reply healPoolNow(String pool) {
         return ask(poolRef(pool), r -> new PoolProtocol.Heal(null, r));
     }
 
     /** Heals every injected fault in every pool. */
     public Reply healAll() {
+        return recorded(io.poolpair.model.history.HistoryRecord.Nemesis.Category.HEAL, "heal-all", null, this::healAllNow);
+    }
+
+    private Reply healAllNow() {
         List<String> parts = new ArrayList<>();
         for (String p : pools.keySet()) {
-            Reply r = healPool(p);
+            Reply r = healPoolNow(p);
             if (!r.message().equals("nothing to heal")) parts.add(r.message());
         }
         return Reply.ok(parts.isEmpty() ? "nothing to heal" : String.join("; ", parts));
@@ -118,8 +142,9 @@ public final class EmbeddedDeployment implements AutoCloseable {
         if (args.containsKey("server")) poolRefOfServer(args.get("server"));
         if (args.containsKey("pool")) poolRef(args.get("pool"));
         if (args.containsKey("edge")) poolRef(args.get("edge"));
-        return await(AskPattern.ask(system, (ActorRef<Reply> r) -> new DeploymentGuardian.Admin(verb, args, r), ASK,
-                system.scheduler()));
+        return recorded(io.poolpair.model.history.HistoryRecord.Nemesis.Category.ADMIN, verb.label(), new java.util.TreeMap<>(args).toString(),
+                () -> await(AskPattern.ask(system, (ActorRef<Reply> r) -> new DeploymentGuardian.Admin(verb, args, r), ASK,
+                        system.scheduler())));
     }
 
     /** Kills (or heals) every server of every pool in a site, and fails (or heals) the site's back ends. */
@@ -127,13 +152,17 @@ public final class EmbeddedDeployment implements AutoCloseable {
         if (topology.sites().stream().noneMatch(x -> x.name().equals(site))) {
             throw new IllegalArgumentException("no site named '" + site + "' in " + topology.file());
         }
+        return recorded(kill ? io.poolpair.model.history.HistoryRecord.Nemesis.Category.FAULT : io.poolpair.model.history.HistoryRecord.Nemesis.Category.HEAL, kill ? "kill-site" : "heal-site", site, () -> siteFaultNow(site, kill));
+    }
+
+    private Reply siteFaultNow(String site, boolean kill) {
         List<String> done = new ArrayList<>();
         for (PoolSpec p : topology.pools()) {
             boolean any = false;
             for (io.poolpair.model.topology.ServerSpec sv : p.servers()) {
                 if (!site.equals(p.siteOf(sv))) continue;
-                if (kill) inject(sv.name(), io.poolpair.model.scenario.FaultKind.KILL);
-                else heal(sv.name());
+                if (kill) injectNow(sv.name(), io.poolpair.model.scenario.FaultKind.KILL);
+                else healNow(sv.name());
                 any = true;
             }
             if (any) done.add(p.name());
@@ -141,7 +170,7 @@ public final class EmbeddedDeployment implements AutoCloseable {
                 for (String c : List.of("primary", "mirror", "witness")) {
                     if (c.equals("primary") || p.backendMode() != io.poolpair.model.topology.BackendMode.NONE) {
                         if (!(c.equals("witness") && p.backendMode() == io.poolpair.model.topology.BackendMode.MIRRORING)) {
-                            backEndFault(p.name(), c, kill);
+                            backEndFaultNow(p.name(), c, kill);
                         }
                     }
                 }
@@ -152,12 +181,18 @@ public final class EmbeddedDeployment implements AutoCloseable {
 
     /** Fails or heals a back-end component (primary, mirror, witness) of a Front End pool. */
     public Reply backEndFault(String pool, String component, boolean fail) {
+        return recorded(fail ? io.poolpair.model.history.HistoryRecord.Nemesis.Category.FAULT : io.poolpair.model.history.HistoryRecord.Nemesis.Category.HEAL, fail ? "fail-backend" : "heal-backend", pool + " " + component,
+                () -> backEndFaultNow(pool, component, fail));
+    }
+
+    private Reply backEndFaultNow(String pool, String component, boolean fail) {
         return ask(poolRef(pool), r -> new PoolProtocol.BackEndFault(component, fail, r));
     }
 
     /** Fails or heals file server 1 or 2 of a Front End pool's file store. */
     public Reply fileServerFault(String pool, int server, boolean fail) {
-        return ask(poolRef(pool), r -> new PoolProtocol.FileServerFault(server, fail, r));
+        return recorded(fail ? io.poolpair.model.history.HistoryRecord.Nemesis.Category.FAULT : io.poolpair.model.history.HistoryRecord.Nemesis.Category.HEAL, fail ? "fail-file-server" : "heal-file-server", pool + " " + server,
+                () -> ask(poolRef(pool), r -> new PoolProtocol.FileServerFault(server, fail, r)));
     }
 
     /** Pool pairs, one view per pair. */
@@ -177,6 +212,19 @@ public final class EmbeddedDeployment implements AutoCloseable {
             out.addAll(await(AskPattern.ask(ref, io.poolpair.runtime.pair.PoolPairActor.GetLostWrites::new, ASK, system.scheduler())));
         }
         return out;
+    }
+
+    /**
+     * Ends the users' work: every pool pair stops its users, waits for the operations in flight and records each
+     * user's final read in the history. Returns the number of users read.
+     */
+    public int finalRead() {
+        int users = 0;
+        for (ActorRef<io.poolpair.runtime.pair.PoolPairActor.Command> ref : new java.util.LinkedHashSet<>(pairs.values())) {
+            users += await(AskPattern.ask(ref, io.poolpair.runtime.pair.PoolPairActor.FinalRead::new, ASK, system.scheduler()));
+        }
+        bus.historyLog().flush();
+        return users;
     }
 
     /** The CMS location, Edge next hops and federation route. */

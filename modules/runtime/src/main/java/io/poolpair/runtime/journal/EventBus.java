@@ -44,6 +44,20 @@ public final class EventBus implements AutoCloseable {
 
     public static EventBus inMemory() { return new EventBus(null, true); }
 
+    private volatile HistoryLog historyLog = HistoryLog.NONE;
+
+    /**
+     * Attaches the run's {@code history.jsonl}: the pool-pair actors record users' operations there, the
+     * deployment its faults and verbs, and the model's declarations are taken from these events.
+     */
+    public void attachHistoryLog(HistoryLog log) {
+        this.historyLog = log;
+        subscribe(log.factsFromEvents());
+    }
+
+    /** The run's history log ({@link HistoryLog#NONE} when none is attached). */
+    public HistoryLog historyLog() { return historyLog; }
+
     public void publish(FailoverEvent e) {
         // One lock around the journal, the timeline and the listeners: all of them see the events of concurrent
         // publishers in the same order (a consequence never shows up before its cause on the console or in a

@@ -4,6 +4,8 @@ import io.poolpair.model.dr.Operation;
 import io.poolpair.model.dr.PoolPair;
 import io.poolpair.model.dr.ReplicationDirection;
 import io.poolpair.model.event.FailoverEvent;
+import io.poolpair.model.history.HistoryRecord;
+import io.poolpair.model.history.HistoryRecord.ClientOp;
 import io.poolpair.model.frontend.AdminResult;
 import io.poolpair.model.scenario.AdminVerb;
 import io.poolpair.model.settings.EmulatorSettings;
@@ -78,14 +80,17 @@ public final class PoolPairActor extends AbstractBehavior<PoolPairActor.Command>
 
     enum DrainRefusals implements Command { INSTANCE }
 
-    record WritesAnswered(io.poolpair.runtime.pool.PoolProtocol.WritesDone done) implements Command {}
+    record OpsAnswered(io.poolpair.runtime.pool.PoolProtocol.OpsDone done) implements Command {}
 
-    private static final long WORKLOAD_STEP_MS = 1_000;
+    /**
+     * The end of a run: stop the users, wait for every operation in flight, then record each user's final read
+     * (the ids of the writes the deployment holds for it) in the history. Replies with the number of users read.
+     */
+    public record FinalRead(ActorRef<Integer> replyTo) implements Command {}
+
+    /** Emulated: how often the workload looks for users whose next operation is due. */
+    private static final long WORKLOAD_STEP_MS = 500;
     private static final long REFUSAL_REPORT_MS = 10_000;
-    private static final Operation[] WRITES = {Operation.ADD_CONTACT, Operation.SCHEDULE_MEETING, Operation.CHANGE_CALL_FORWARDING};
-    private static final Operation[] OTHERS = {Operation.IM, Operation.PRESENCE, Operation.P2P_CALL, Operation.PSTN_CALL,
-            Operation.JOIN_CONFERENCE, Operation.PARK_CALL, Operation.ADDRESS_BOOK_SEARCH, Operation.RESPONSE_GROUP_CALL,
-            Operation.EMERGENCY_CALL};
 
     private final PoolPair model;
     private final EmulationClock clock;
@@ -95,8 +100,12 @@ public final class PoolPairActor extends AbstractBehavior<PoolPairActor.Command>
     private final Consumer<String> autoFailover;
     private final SplittableRandom random;
     private final Map<String, ActorRef<io.poolpair.runtime.pool.PoolProtocol.Command>> frontEnds;
-    private final ActorRef<io.poolpair.runtime.pool.PoolProtocol.WritesDone> writesAdapter;
-    private final double[] carry = new double[4];
+    private final ActorRef<io.poolpair.runtime.pool.PoolProtocol.OpsDone> opsAdapter;
+    private final Map<String, io.poolpair.model.workload.Workload> workloads = new java.util.LinkedHashMap<>();
+    private final io.poolpair.runtime.journal.HistoryLog history;
+    private boolean usersStopped;
+    private int drainsPending;
+    private ActorRef<Integer> finalReadTo;
     private long scheduledDueMs = -1;
     private final Map<String, String> siteOf;
 
@@ -120,7 +129,8 @@ public final class PoolPairActor extends AbstractBehavior<PoolPairActor.Command>
         super(ctx);
         this.frontEnds = Map.copyOf(frontEnds);
         this.siteOf = Map.of(a.name(), a.site(), b.name(), b.site());
-        this.writesAdapter = ctx.messageAdapter(io.poolpair.runtime.pool.PoolProtocol.WritesDone.class, WritesAnswered::new);
+        this.opsAdapter = ctx.messageAdapter(io.poolpair.runtime.pool.PoolProtocol.OpsDone.class, OpsAnswered::new);
+        this.history = bus.historyLog();
         this.clock = clock;
         this.bus = bus;
         this.settings = settings;
@@ -129,7 +139,12 @@ public final class PoolPairActor extends AbstractBehavior<PoolPairActor.Command>
         this.random = new SplittableRandom(seed);
         this.model = new PoolPair(a.name(), a.site(), a.users(), b.name(), b.site(), b.users(), settings.dr(),
                 clock.now().emulatedMs());
-        if (settings.writesPerSecond() > 0 || settings.opsPerSecond() > 0) {
+        long start = clock.now().emulatedMs();
+        for (PoolSpec p : List.of(a, b)) {
+            workloads.put(p.name(), new io.poolpair.model.workload.Workload(p.users(), settings.workload(),
+                    new SplittableRandom(random.nextLong()), start));
+        }
+        if (settings.workload().enabled()) {
             timers.startTimerAtFixedRate("workload", Workload.INSTANCE, Duration.ofMillis(clock.toWallMs(WORKLOAD_STEP_MS)));
         }
         timers.startTimerAtFixedRate("refusals", DrainRefusals.INSTANCE, Duration.ofMillis(clock.toWallMs(REFUSAL_REPORT_MS)));
@@ -155,7 +170,8 @@ public final class PoolPairActor extends AbstractBehavior<PoolPairActor.Command>
                     return this;
                 })
                 .onMessage(Admin.class, this::onAdmin)
-                .onMessage(WritesAnswered.class, this::onWritesAnswered)
+                .onMessage(OpsAnswered.class, this::onOpsAnswered)
+                .onMessage(FinalRead.class, this::onFinalRead)
                 .onMessage(GetLostWrites.class, m -> {
                     m.replyTo().tell(model.lostWrites());
                     return this;
@@ -189,54 +205,135 @@ public final class PoolPairActor extends AbstractBehavior<PoolPairActor.Command>
         timers.startSingleTimer("tick", Tick.INSTANCE, Duration.ofMillis(clock.toWallMs(Math.max(0, due - now.emulatedMs()))));
     }
 
+    private static String userId(String home, int user) {
+        return home + "/u" + user;
+    }
+
+    /** Starts the operations that are due: each user's goes to its routing group's primary in the pool serving it. */
     private Behavior<Command> onWorkload() {
+        if (usersStopped) return this;
         Time now = clock.now();
-        int i = 0;
-        for (String pool : List.of(model.poolA(), model.poolB())) {
-            int users = model.users(pool);
-            // signed-out clients cannot reach any Registrar: they only retry signing in
-            if (users == 0 || model.mode(pool) == io.poolpair.model.dr.UserMode.SIGNED_OUT) {
-                i += 2;
-                continue;
-            }
-            carry[i] += settings.writesPerSecond() * WORKLOAD_STEP_MS / 1000.0;
-            List<Integer> batch = new ArrayList<>();
-            List<Operation> ops = new ArrayList<>();
-            String servedBy = null;
-            while (carry[i] >= 1) {
-                carry[i] -= 1;
-                Operation op = WRITES[random.nextInt(WRITES.length)];
-                PoolPair.Outcome o = model.admit(pool, op);
-                if (o.ok()) {
-                    batch.add(random.nextInt(users));
-                    ops.add(op);
-                    servedBy = o.servedBy();
+        for (Map.Entry<String, io.poolpair.model.workload.Workload> e : workloads.entrySet()) {
+            String home = e.getKey();
+            io.poolpair.model.workload.Workload w = e.getValue();
+            List<io.poolpair.model.workload.Workload.Planned> due = w.due(now.emulatedMs());
+            if (due.isEmpty()) continue;
+            String servedBy = model.servedBy(home);
+            List<io.poolpair.runtime.pool.PoolProtocol.OpRequest> batch = new ArrayList<>();
+            for (io.poolpair.model.workload.Workload.Planned p : due) {
+                String user = userId(home, p.user());
+                long write = p.op().persistentWrite() ? model.newWriteId() : -1;
+                history.record(ClientOp.invoke(user, home, p.op().label(), write, now.emulatedMs(), now.wallMs()));
+                if (servedBy == null || !frontEnds.containsKey(servedBy)) {
+                    // signed out: no Registrar reachable; the client retries signing in
+                    history.record(new ClientOp(HistoryRecord.Type.FAIL, user, home, p.op().label(), write, null, null, null,
+                            -1, -1, "signed out: no Registrar reachable", false, -1, now.emulatedMs(), now.wallMs()));
+                    w.completed(p.slot(), false, now.emulatedMs());
+                    continue;
                 }
+                PoolPair.Outcome o = model.admit(home, p.op());
+                if (!o.ok()) {
+                    history.record(new ClientOp(HistoryRecord.Type.FAIL, user, home, p.op().label(), write, null, servedBy, null,
+                            -1, -1, o.refusal(), true, -1, now.emulatedMs(), now.wallMs()));
+                    w.completed(p.slot(), true, now.emulatedMs());
+                    continue;
+                }
+                batch.add(new io.poolpair.runtime.pool.PoolProtocol.OpRequest(p.slot(), p.user(), p.op(), write));
             }
-            if (!batch.isEmpty() && frontEnds.containsKey(servedBy)) {
-                frontEnds.get(servedBy).tell(new io.poolpair.runtime.pool.PoolProtocol.UserWrites(pool, !servedBy.equals(pool),
-                        batch, ops, writesAdapter));
+            if (!batch.isEmpty()) {
+                frontEnds.get(servedBy).tell(new io.poolpair.runtime.pool.PoolProtocol.UserOps(home, !servedBy.equals(home),
+                        batch, opsAdapter));
             }
-            i++;
-            carry[i] += settings.opsPerSecond() * WORKLOAD_STEP_MS / 1000.0;
-            while (carry[i] >= 1) {
-                carry[i] -= 1;
-                model.attempt(pool, random.nextInt(users), OTHERS[random.nextInt(OTHERS.length)], now);
-            }
-            i++;
         }
         return this;
     }
 
-    private Behavior<Command> onWritesAnswered(WritesAnswered m) {
+    /**
+     * A Front End pool answered. Loss windows it declared (QuorumLossRecovery) come first: they concern writes
+     * answered earlier. A write counts as acknowledged to the user once this pair has it in the serving pool's
+     * copy of the user's data (and queued for the Backup Service); that is the time the history records.
+     */
+    private Behavior<Command> onOpsAnswered(OpsAnswered m) {
         Time now = clock.now();
-        io.poolpair.runtime.pool.PoolProtocol.WritesDone d = m.done();
-        for (int k = 0; k < d.users().size(); k++) {
-            String refusal = d.refusals().get(k);
-            if (refusal == null) model.acknowledged(d.homePool(), d.users().get(k), d.pool(), d.ops().get(k), now);
-            else model.refusedByPool(d.homePool(), d.ops().get(k), refusal);
+        io.poolpair.runtime.pool.PoolProtocol.OpsDone d = m.done();
+        for (io.poolpair.model.history.LossWindow lw : d.lossWindows()) {
+            model.lostInPool(lw);
+            recordWindow(lw, now);
         }
+        String home = d.homePool();
+        io.poolpair.model.workload.Workload w = workloads.get(home);
+        for (int k = 0; k < d.ops().size(); k++) {
+            io.poolpair.runtime.pool.PoolProtocol.OpRequest req = d.ops().get(k);
+            io.poolpair.model.frontend.FrontEndPool.WriteResult r = d.results().get(k);
+            int group = d.groups().get(k);
+            String user = userId(home, req.user());
+            String f = req.op().label();
+            long served = d.servedAt().emulatedMs();
+            HistoryRecord.Type type;
+            String error = null;
+            boolean refused = false;
+            if (!r.acknowledged()) {
+                // the group's primary answered and refused (a write in quorum loss): the user is served, degraded
+                refused = r.server() != null;
+                error = r.refusal();
+                type = HistoryRecord.Type.FAIL;
+                model.refusedByPool(home, req.op(), r.refusal());
+            } else if (req.write() < 0) {
+                type = HistoryRecord.Type.OK;
+            } else if (!d.pool().equals(model.servedBy(home))) {
+                type = HistoryRecord.Type.FAIL;
+                error = "users moved to " + model.servedBy(home) + " before the write was acknowledged";
+            } else if (model.acknowledged(home, req.user(), d.pool(), req.op(), now, req.write()) == null) {
+                type = HistoryRecord.Type.FAIL;
+                refused = true;
+                error = "pool " + d.pool() + " is read-only during a planned failover";
+            } else {
+                type = HistoryRecord.Type.OK;
+            }
+            history.record(new ClientOp(type, user, home, f, req.write(), null, d.pool(), r.server(), group, r.epoch(), error,
+                    refused, served, now.emulatedMs(), now.wallMs()));
+            if (w != null) w.completed(req.slot(), type == HistoryRecord.Type.OK || refused, now.emulatedMs());
+        }
+        if (d.ops().isEmpty() && finalReadTo != null && --drainsPending == 0) finishFinalRead(now);
         return this;
+    }
+
+    private void recordWindow(io.poolpair.model.history.LossWindow lw, Time now) {
+        // the window closes when this pair learns of it: writes the pool answered before the loss are acknowledged
+        // here a moment later, and still fall inside it
+        history.record(new HistoryRecord.ModelFact("loss-window", lw.pool(), lw.home(), lw.group(), lw.fromMs(), lw.kind(),
+                Math.max(lw.toMs(), now.emulatedMs()), now.wallMs()));
+    }
+
+    private Behavior<Command> onFinalRead(FinalRead m) {
+        usersStopped = true;
+        timers.cancel("workload");
+        finalReadTo = m.replyTo();
+        drainsPending = 0;
+        for (ActorRef<io.poolpair.runtime.pool.PoolProtocol.Command> fe : new java.util.LinkedHashSet<>(frontEnds.values())) {
+            fe.tell(new io.poolpair.runtime.pool.PoolProtocol.UserOps(model.poolA(), false, List.of(), opsAdapter));
+            drainsPending++;
+        }
+        if (drainsPending == 0) finishFinalRead(clock.now());
+        return this;
+    }
+
+    private void finishFinalRead(Time now) {
+        int users = 0;
+        for (Map.Entry<String, io.poolpair.model.workload.Workload> e : workloads.entrySet()) {
+            String home = e.getKey();
+            io.poolpair.model.workload.Workload w = e.getValue();
+            String at = model.readLocation(home);
+            for (int slot = 0; slot < w.slots(); slot++) {
+                int user = w.user(slot);
+                history.record(new ClientOp(HistoryRecord.Type.OK, userId(home, user), home, "read", -1, model.read(home, user),
+                        at, null, -1, -1, null, false, now.emulatedMs(), now.emulatedMs(), now.wallMs()));
+                users++;
+            }
+        }
+        history.flush();
+        finalReadTo.tell(users);
+        finalReadTo = null;
     }
 
     private Behavior<Command> onAdmin(Admin a) {
@@ -259,6 +356,7 @@ public final class PoolPairActor extends AbstractBehavior<PoolPairActor.Command>
             return this;
         }
         bus.publishAll(r.events());
+        for (io.poolpair.model.history.LossWindow lw : model.drainLossWindows()) recordWindow(lw, now);
         if (!r.refused()) {
             bus.publish(new FailoverEvent.AdminVerbFinished(now, io.poolpair.model.event.Where.pool(null, pool), a.verb().label(), r.message()));
         }

@@ -96,7 +96,7 @@ public final class FrontEndPoolSupervisor extends PoolSupervisor {
                 .onMessage(PoolProtocol.GetStatus.class, this::onStatus)
                 .onMessage(PoolProtocol.Write.class, this::onWrite)
                 .onMessage(PoolProtocol.BackEndFault.class, this::onBackEndFault)
-                .onMessage(PoolProtocol.UserWrites.class, this::onUserWrites)
+                .onMessage(PoolProtocol.UserOps.class, this::onUserOps)
                 .onMessage(PoolProtocol.FileServerFault.class, this::onFileServerFault)
                 .onMessageEquals(PoolProtocol.DfsTick.INSTANCE, () -> {
                     if (fileStore != null) fileStore.tick(clock.now());
@@ -139,17 +139,23 @@ public final class FrontEndPoolSupervisor extends PoolSupervisor {
         return model.state() == PoolState.RUNNING;
     }
 
-    private Behavior<Command> onUserWrites(PoolProtocol.UserWrites w) {
-        List<String> refusals = new ArrayList<>(w.users().size());
-        for (int user : w.users()) {
-            int group = w.failedOver() ? user % model.routingGroupCount() : model.groupOfUser(user);
-            FrontEndPool.WriteResult r = model.write(group);
-            refusals.add(r.acknowledged() ? null : r.refusal());
-            if (r.acknowledged() && fileStore != null && w.ops().get(refusals.size() - 1) == io.poolpair.model.dr.Operation.SCHEDULE_MEETING) {
-                fileStore.write(clock.now()); // the meeting's content (slides) goes to the file store
+    private Behavior<Command> onUserOps(PoolProtocol.UserOps w) {
+        Time now = clock.now();
+        List<FrontEndPool.WriteResult> results = new ArrayList<>(w.ops().size());
+        List<Integer> groups = new ArrayList<>(w.ops().size());
+        for (PoolProtocol.OpRequest op : w.ops()) {
+            int group = w.failedOver() ? op.user() % model.routingGroupCount() : model.groupOfUser(op.user());
+            io.poolpair.model.dr.WriteRecord write = op.write() < 0 ? null
+                    : new io.poolpair.model.dr.WriteRecord(op.write(), op.user(), w.homePool(), spec.name(), now.emulatedMs());
+            FrontEndPool.WriteResult r = model.serve(group, op.op().persistentWrite(), write);
+            results.add(r);
+            groups.add(group);
+            if (r.acknowledged() && fileStore != null && op.op() == io.poolpair.model.dr.Operation.SCHEDULE_MEETING) {
+                fileStore.write(now); // the meeting's content (slides) goes to the file store
             }
         }
-        w.replyTo().tell(new PoolProtocol.WritesDone(spec.name(), w.homePool(), w.users(), w.ops(), refusals));
+        w.replyTo().tell(new PoolProtocol.OpsDone(spec.name(), w.homePool(), w.ops(), results, groups, now,
+                model.drainLossWindows()));
         return this;
     }
 

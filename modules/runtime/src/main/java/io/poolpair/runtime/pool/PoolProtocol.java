@@ -43,16 +43,25 @@ public final class PoolProtocol {
     public record Write(String server, int group, long epoch, ActorRef<WriteReply> replyTo) implements Command {}
 
     /**
-     * Persistent writes of users, each to the primary of the user's routing group on this pool; acknowledged
-     * when a majority of the group's replicas hold it. {@code failedOver}: the users are another pool's,
-     * failed over here (hosted on this pool's routing groups).
+     * Emulated users' operations, each served by the primary of the user's routing group on this pool; a
+     * persistent write is acknowledged when a majority of the group's replicas hold it. {@code failedOver}: the
+     * users are another pool's, failed over here (hosted on this pool's routing groups). An empty list still gets
+     * an answer (with any loss windows declared since the last one): the pair uses it to drain before its final read.
      */
-    public record UserWrites(String homePool, boolean failedOver, java.util.List<Integer> users,
-                             java.util.List<io.poolpair.model.dr.Operation> ops, ActorRef<WritesDone> replyTo) implements Command {}
+    public record UserOps(String homePool, boolean failedOver, java.util.List<OpRequest> ops, ActorRef<OpsDone> replyTo)
+            implements Command {}
 
-    /** Which of the users' writes were acknowledged: {@code refusals} holds null for an acknowledged write. */
-    public record WritesDone(String pool, String homePool, java.util.List<Integer> users,
-                             java.util.List<io.poolpair.model.dr.Operation> ops, java.util.List<String> refusals) {}
+    /** One user's operation: {@code slot} is the workload's, {@code write} the write's id or -1. */
+    public record OpRequest(int slot, int user, io.poolpair.model.dr.Operation op, long write) {}
+
+    /**
+     * How each operation went: served (and by which server, group, epoch, when) or refused with a reason.
+     * {@code lossWindows}: windows QuorumLossRecovery declared on this pool since the previous answer.
+     */
+    public record OpsDone(String pool, String homePool, java.util.List<OpRequest> ops,
+                          java.util.List<io.poolpair.model.frontend.FrontEndPool.WriteResult> results,
+                          java.util.List<Integer> groups, io.poolpair.model.time.Time servedAt,
+                          java.util.List<io.poolpair.model.history.LossWindow> lossWindows) {}
 
     /** Remote users of another pool that fell to this one by DNS SRV priority (0 removes them). */
     public record ExtraLoad(String fromPool, int amount) implements Command {}

@@ -1,0 +1,17 @@
+package io.poolpair.model.check;
+
+import io.poolpair.model.history.HistoryRecord;
+
+/**
+ * One invariant, checked over a history read as a stream: {@link #accept} sees every record once, in file
+ * order, and keeps only what the invariant needs; {@link #result} gives the verdict at the end.
+ */
+public interface Checker {
+
+    /** The checker's name in results.json (lost-writes, outage, sanity). */
+    String name();
+
+    void accept(HistoryRecord record);
+
+    CheckResult result();
+}

@@ -1,0 +1,206 @@
+package io.poolpair.model.check;
+
+import io.poolpair.model.history.HistoryRecord;
+import io.poolpair.model.history.HistoryRecord.ClientOp;
+import io.poolpair.model.history.HistoryRecord.ModelFact;
+import io.poolpair.model.history.HistoryRecord.Nemesis;
+import io.poolpair.model.history.HistoryRecord.Type;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Outage, as users lived it, and the admins' procedural RTO.
+ * <p>
+ * Per fault (a {@code fault} the deployment accepted), each user whose operation then failed is affected; its
+ * outage is the time from the fault to its first successful operation. Outages are summarised as p50 / p99 /
+ * max per fault, per home pool and per routing group (the group the user was in when it failed). Operations
+ * refused by the user's mode (Resiliency mode, a read-only pool during a planned failover) are counted apart
+ * from failures and do not make a user affected: the user reached a server that answered. A failure before
+ * any fault is attributed to no fault ("before any fault": start-up). Users still failing at the end are
+ * counted as unresolved, with the outage they had so far.
+ * <p>
+ * Procedural RTO: for each home pool failed over or back, the time from the first verb of the procedure
+ * (failover-cms, set-edge-next-hop, move-federation-route, failover-pool, failback-pool) issued since the
+ * previous one completed, to the pool's {@code failover-completed} / {@code failback-completed}: what SfB's
+ * 15-20 minute RTO target measures.
+ */
+public final class OutageChecker implements Checker {
+
+    /** Verbs that make up a pool failover or failback procedure. */
+    public static final Set<String> PROCEDURE_VERBS = Set.of("failover-cms", "set-edge-next-hop", "move-federation-route",
+            "failover-pool", "failback-pool");
+
+    private final List<Fault> faults = new ArrayList<>();
+    private final Fault beforeAnyFault = new Fault(-1, "none", "before any fault", 0);
+    private final Map<String, Down> down = new HashMap<>();
+    private final List<Map<String, Object>> procedures = new ArrayList<>();
+    private long procedureStartMs = -1;
+    private String procedureFirstVerb;
+    private long lastMs;
+    private long failed;
+    private long refused;
+
+    @Override
+    public String name() { return "outage"; }
+
+    @Override
+    public void accept(HistoryRecord record) {
+        lastMs = Math.max(lastMs, record.emulatedMs());
+        if (record instanceof Nemesis n) {
+            if (n.category() == Nemesis.Category.FAULT && n.type() == Type.OK) {
+                faults.add(new Fault(faults.size(), n.f(), n.target(), n.emulatedMs()));
+            } else if (n.category() == Nemesis.Category.ADMIN && n.type() == Type.INVOKE && PROCEDURE_VERBS.contains(n.f())
+                    && procedureStartMs < 0) {
+                procedureStartMs = n.emulatedMs();
+                procedureFirstVerb = n.f();
+            }
+        } else if (record instanceof ModelFact f) {
+            if ((f.f().equals("failover-completed") || f.f().equals("failback-completed"))) {
+                Map<String, Object> p = new LinkedHashMap<>();
+                p.put("home", f.home());
+                p.put("kind", f.f().startsWith("failover") ? "failover" : "failback");
+                p.put("firstVerb", procedureFirstVerb);
+                p.put("startMs", procedureStartMs);
+                p.put("completedMs", f.emulatedMs());
+                p.put("rtoMs", procedureStartMs < 0 ? -1 : f.emulatedMs() - procedureStartMs);
+                procedures.add(p);
+                procedureStartMs = -1;
+                procedureFirstVerb = null;
+            }
+        } else if (record instanceof ClientOp op && !op.f().equals("read")) {
+            if (op.type() == Type.FAIL && op.refused()) {
+                refused++;
+                current().refused++;
+            } else if (op.type() == Type.FAIL) {
+                failed++;
+                Fault f = current();
+                f.failed++;
+                if (!down.containsKey(op.user())) down.put(op.user(), new Down(f, op.home(), op.group(), op.emulatedMs()));
+            } else if (op.type() == Type.OK) {
+                Down d = down.remove(op.user());
+                if (d != null) d.fault.outage(d.home, d.group, op.emulatedMs() - d.fault.startFor(d));
+            }
+        }
+    }
+
+    private Fault current() {
+        return faults.isEmpty() ? beforeAnyFault : faults.get(faults.size() - 1);
+    }
+
+    @Override
+    public CheckResult result() {
+        CheckResult.Findings findings = new CheckResult.Findings();
+        for (Down d : down.values()) {
+            d.fault.unresolved++;
+            d.fault.unresolvedMaxMs = Math.max(d.fault.unresolvedMaxMs, lastMs - d.fault.startFor(d));
+        }
+        if (!down.isEmpty()) {
+            findings.add(Finding.notice("unresolved-outage", down.size() + " user(s) still had no service when the run ended", lastMs));
+        }
+        List<Map<String, Object>> perFault = new ArrayList<>();
+        Distribution all = new Distribution();
+        List<Fault> reported = new ArrayList<>();
+        if (beforeAnyFault.affected() > 0 || beforeAnyFault.failed > 0 || beforeAnyFault.refused > 0) reported.add(beforeAnyFault);
+        reported.addAll(faults);
+        long affectedUsers = 0;
+        for (Fault f : reported) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("fault", f.index);
+            m.put("f", f.f);
+            m.put("target", f.target);
+            m.put("atMs", f.atMs);
+            m.put("affectedUsers", f.affected() + f.unresolved);
+            m.put("unresolvedUsers", f.unresolved);
+            m.put("unresolvedSoFarMs", f.unresolved == 0 ? -1 : f.unresolvedMaxMs);
+            m.put("failedOperations", f.failed);
+            m.put("refusedByMode", f.refused);
+            m.put("outage", f.all.summary());
+            Map<String, Object> byPool = new TreeMap<>();
+            for (Map.Entry<String, Distribution> e : f.byPool.entrySet()) byPool.put(e.getKey(), e.getValue().summary());
+            m.put("byPool", byPool);
+            Map<String, Object> byGroup = new TreeMap<>();
+            for (Map.Entry<String, Distribution> e : f.byGroup.entrySet()) byGroup.put(e.getKey(), e.getValue().summary());
+            m.put("byGroup", byGroup);
+            perFault.add(m);
+            if (f != beforeAnyFault) {
+                affectedUsers += f.affected() + f.unresolved;
+                f.mergeInto(all);
+            }
+        }
+        Map<String, Double> figures = new LinkedHashMap<>();
+        Distribution.Summary s = all.summary();
+        figures.put("affected-users", (double) affectedUsers);
+        figures.put("outage-p50", (double) Math.max(0, s.p50Ms()));
+        figures.put("outage-p99", (double) Math.max(0, s.p99Ms()));
+        figures.put("outage-max", (double) Math.max(0, s.maxMs()));
+        figures.put("failed-operations", (double) failed);
+        figures.put("refused-by-resiliency", (double) refused);
+        long rto = -1;
+        for (Map<String, Object> p : procedures) rto = Math.max(rto, (Long) p.get("rtoMs"));
+        figures.put("procedural-rto", (double) Math.max(0, rto));
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("faults", perFault);
+        details.put("procedures", procedures);
+        details.put("byPool", perPoolFigures(reported));
+        return findings.result(name(), figures, details);
+    }
+
+    /** Per home pool, over every fault: outage p50/p99/max (for figures such as outage-max of pool-a). */
+    private Map<String, Distribution.Summary> perPoolFigures(List<Fault> reported) {
+        Map<String, Distribution> merged = new TreeMap<>();
+        for (Fault f : reported) {
+            if (f == beforeAnyFault) continue;
+            for (Map.Entry<String, Distribution> e : f.byPool.entrySet()) {
+                Distribution d = merged.computeIfAbsent(e.getKey(), k -> new Distribution());
+                e.getValue().copyInto(d);
+            }
+        }
+        Map<String, Distribution.Summary> out = new TreeMap<>();
+        for (Map.Entry<String, Distribution> e : merged.entrySet()) out.put(e.getKey(), e.getValue().summary());
+        return out;
+    }
+
+    private record Down(Fault fault, String home, int group, long failedAtMs) {}
+
+    private static final class Fault {
+        final int index;
+        final String f;
+        final String target;
+        final long atMs;
+        final Distribution all = new Distribution();
+        final Map<String, Distribution> byPool = new TreeMap<>();
+        final Map<String, Distribution> byGroup = new TreeMap<>();
+        long failed;
+        long refused;
+        long unresolved;
+        long unresolvedMaxMs = -1;
+
+        Fault(int index, String f, String target, long atMs) {
+            this.index = index;
+            this.f = f;
+            this.target = target;
+            this.atMs = atMs;
+        }
+
+        /** Outage is counted from the fault; before any fault, from the user's first failure. */
+        long startFor(Down d) {
+            return index < 0 ? d.failedAtMs() : atMs;
+        }
+
+        void outage(String home, int group, long ms) {
+            all.add(ms);
+            byPool.computeIfAbsent(home, h -> new Distribution()).add(ms);
+            byGroup.computeIfAbsent(home + "/" + (group < 0 ? "?" : String.valueOf(group)), h -> new Distribution()).add(ms);
+        }
+
+        int affected() { return all.count(); }
+
+        void mergeInto(Distribution d) { all.copyInto(d); }
+    }
+}

@@ -1,0 +1,121 @@
+package io.poolpair.model.check;
+
+import io.poolpair.model.history.HistoryRecord;
+import io.poolpair.model.history.HistoryRecord.ClientOp;
+import io.poolpair.model.history.HistoryRecord.ModelFact;
+import io.poolpair.model.history.HistoryRecord.Nemesis;
+import io.poolpair.model.history.HistoryRecord.Type;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Invariants no fault may break, judged from what users were served:
+ * <ul>
+ *   <li>one serving primary per routing group: two servers answering for the same group and epoch, or an
+ *       answer at an epoch older than one already seen (a stale primary that did not step down);</li>
+ *   <li>one serving home per user: a user's successful operations move from one pool to another only after the
+ *       model moved its home pool's users ({@code users-moved}); an admin verb run with {@code force} may
+ *       allow a double home, which is then reported as a notice;</li>
+ *   <li>no routing group served while its pool lacks quorum ({@code pool-quorum-lost} until
+ *       {@code pool-quorum-regained}).</li>
+ * </ul>
+ */
+public final class SanityChecker implements Checker {
+
+    private final CheckResult.Findings findings = new CheckResult.Findings();
+    /** pool/group -> highest epoch seen, and the server that answered at it */
+    private final Map<String, Long> epochOf = new HashMap<>();
+    private final Map<String, String> serverAt = new HashMap<>();
+    /** user -> pool of its last successful operation */
+    private final Map<String, String> servedAt = new HashMap<>();
+    /** home pool -> time its users last moved */
+    private final Map<String, Long> movedAt = new HashMap<>();
+    /** user -> when its last successful operation was invoked, and when its current one was */
+    private final Map<String, Long> lastOkAt = new HashMap<>();
+    private final Map<String, Long> invokedAt = new HashMap<>();
+    /** pool -> [lost, regained) intervals (regained = Long.MAX_VALUE while still lost) */
+    private final Map<String, java.util.List<long[]>> quorumLost = new HashMap<>();
+    private long forcedUntilMs = -1;
+    private long checked;
+
+    @Override
+    public String name() { return "sanity"; }
+
+    @Override
+    public void accept(HistoryRecord record) {
+        if (record instanceof ModelFact f) {
+            switch (f.f()) {
+                case "pool-quorum-lost" -> quorumLost.computeIfAbsent(f.pool(), p -> new java.util.ArrayList<>())
+                        .add(new long[] {f.emulatedMs(), Long.MAX_VALUE});
+                case "pool-quorum-regained" -> {
+                    java.util.List<long[]> l = quorumLost.get(f.pool());
+                    if (l != null && !l.isEmpty() && l.get(l.size() - 1)[1] == Long.MAX_VALUE) l.get(l.size() - 1)[1] = f.emulatedMs();
+                }
+                case "users-moved" -> movedAt.put(f.home(), f.emulatedMs());
+                default -> { }
+            }
+        } else if (record instanceof Nemesis n && n.category() == Nemesis.Category.ADMIN && n.type() == Type.OK
+                && n.target() != null && n.target().contains("force")) {
+            forcedUntilMs = Long.MAX_VALUE;
+        } else if (record instanceof ClientOp op && op.type() == Type.INVOKE) {
+            invokedAt.put(op.user(), op.emulatedMs());
+        } else if (record instanceof ClientOp op && op.type() == Type.OK && op.pool() != null && !op.f().equals("read")) {
+            checked++;
+            if (op.group() >= 0 && op.server() != null && op.epoch() >= 0) primaries(op);
+            homes(op);
+            if (op.group() >= 0 && servedWithoutQuorum(op.pool(), op.servedMs() >= 0 ? op.servedMs() : op.emulatedMs())) {
+                findings.add(Finding.violation("served-without-quorum", op.user() + "'s " + op.f() + " was served by "
+                        + op.pool() + " routing group " + op.group() + " while the pool had lost quorum", op.emulatedMs()));
+            }
+        }
+    }
+
+    /** Whether {@code atMs} (the server's own time) falls strictly inside a quorum-loss interval of {@code pool}. */
+    private boolean servedWithoutQuorum(String pool, long atMs) {
+        java.util.List<long[]> l = quorumLost.get(pool);
+        if (l == null) return false;
+        for (long[] i : l) if (atMs > i[0] && atMs < i[1]) return true;
+        return false;
+    }
+
+    private void primaries(ClientOp op) {
+        String key = op.pool() + "/" + op.group();
+        Long seen = epochOf.get(key);
+        if (seen == null || op.epoch() > seen) {
+            epochOf.put(key, op.epoch());
+            serverAt.put(key, op.server());
+        } else if (op.epoch() == seen && !op.server().equals(serverAt.get(key))) {
+            findings.add(Finding.violation("two-primaries", "routing group " + key + " was served by both "
+                    + serverAt.get(key) + " and " + op.server() + " at epoch " + op.epoch(), op.emulatedMs()));
+        } else if (op.epoch() < seen) {
+            findings.add(Finding.violation("stale-primary", op.server() + " served routing group " + key + " at epoch "
+                    + op.epoch() + " after " + serverAt.get(key) + " had served it at epoch " + seen, op.emulatedMs()));
+        }
+    }
+
+    private void homes(ClientOp op) {
+        String before = servedAt.put(op.user(), op.pool());
+        // an operation answered by the old pool just after a move was sent before it: compare with send times
+        Long lastOk = lastOkAt.put(op.user(), invokedAt.getOrDefault(op.user(), op.emulatedMs()));
+        if (before == null || before.equals(op.pool())) return;
+        Long moved = movedAt.get(op.home());
+        if (moved != null && lastOk != null && moved >= lastOk) return;
+        if (forcedUntilMs >= op.emulatedMs()) {
+            findings.add(Finding.notice("forced-double-home", op.user() + " was served by " + before + " and then by "
+                    + op.pool() + " without its users being moved, after an admin verb run with force", op.emulatedMs()));
+            return;
+        }
+        findings.add(Finding.violation("two-homes", op.user() + " was served by " + before + " and then by " + op.pool()
+                + " without its home pool's users being moved in between", op.emulatedMs()));
+    }
+
+    @Override
+    public CheckResult result() {
+        Map<String, Double> figures = new LinkedHashMap<>();
+        figures.put("sanity-violations", (double) findings.violations());
+        figures.put("served-operations-checked", (double) checked);
+        return findings.result(name(), figures, Map.of());
+    }
+}
