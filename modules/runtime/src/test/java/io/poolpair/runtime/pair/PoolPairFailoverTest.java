@@ -92,7 +92,10 @@ class PoolPairFailoverTest {
             assertThat(lost.cmsMoved.toPool()).isEqualTo("pool-b");
             assertThat(d.deployment.site().cmsPool()).isEqualTo("pool-b");
 
-            // the failover: FailingOver, then FailedOver with the users in normal mode on pool-b
+            // the failover: FailingOver, then FailedOver with the users in normal mode on pool-b (and what the
+            // Backup Service does not carry, published right after the move)
+            d.events.await(lost.failoverMark, NotReplicated.class, "Response Group not replicated",
+                    e -> e.what().equals("Response Group"));
             List<FailoverEvent> after = d.events.since(lost.failoverMark);
             assertThat(indexOf(after, e -> e instanceof PoolFailoverState s && pool(s, "pool-a") && s.to().equals("FailingOver")))
                     .isLessThan(indexOf(after, e -> e instanceof PoolFailoverState s && pool(s, "pool-a") && s.to().equals("FailedOver")));
