@@ -24,6 +24,8 @@ import java.util.Map;
  *       106,000 users ({@link DrBench}).</li>
  *   <li>{@code backup-lag}: the default topology at 1,000 writes/s per pool; Backup Service lag per direction
  *       against the sync interval, writes shipped, process CPU.</li>
+ *   <li>{@code check-history}: the three checkers over a 10-million-operation history (one emulated hour of
+ *       40,000 busy users), streamed: wall time and heap ({@link CheckBench}).</li>
  * </ul>
  *
  * Knobs are system properties ({@code -Dbench.reps=20} ...), listed with each benchmark. Exit code 0 when every
@@ -45,6 +47,7 @@ public final class Benchmarks {
         all.put("default-run-heap", DefaultRunHeapBench::run);
         all.put("dr-failover", DrBench::runFailover);
         all.put("backup-lag", DrBench::runBackupLag);
+        all.put("check-history", CheckBench::run);
         List<String> names = new ArrayList<>(List.of(args));
         if (names.isEmpty()) names.add("failover-12fe"); // startup and default-run-heap want a fresh JVM each
         for (String n : names) {

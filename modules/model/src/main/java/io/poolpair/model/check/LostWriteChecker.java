@@ -19,8 +19,9 @@ import java.util.Map;
  * Backup Service sync; QuorumLossRecovery, writes after the routing group's last flush) and only if that window,
  * as measured, stays within the Backup Service interval plus {@code rpo-slack}. Anything else fails the run.
  * <p>
- * The measured RPO of a window is the age of its newest lost write counted from the window's start (the last
- * completed sync or flush): how much acknowledged work was at risk when the data was lost.
+ * The measured RPO of a window is the span of acknowledged work it lost: from its oldest lost write to its newest
+ * (the replication lag when the data went). A window may start long before its oldest lost write (a pool that
+ * was down wrote nothing), so its start is only the bound of what may be lost, not a measure.
  * <p>
  * Memory: per user, the acknowledged writes not yet read (ids, times, pool and group in primitive arrays); a
  * user's state is dropped once its final read is checked.
@@ -155,13 +156,13 @@ public final class LostWriteChecker implements Checker {
         long rpo = -1;
         List<Map<String, Object>> details = new ArrayList<>();
         for (Window w : windows) {
-            long measured = w.lost == 0 ? 0 : w.newestLostMs - w.fromMs;
+            long measured = w.lost == 0 ? 0 : w.newestLostMs - w.oldestLostMs;
             rpo = Math.max(rpo, measured);
             if (w.lost > 0 && measured > bound) {
                 findings.add(Finding.violation("rpo-exceeded", w.kind + " of " + w.pool + (w.group >= 0 ? " group " + w.group : "")
-                        + " at " + seconds(w.toMs) + ": lost writes reach " + seconds(measured) + " past the last completed "
-                        + (w.group >= 0 ? "flush" : "sync") + ", more than the " + seconds(syncIntervalMs) + " interval + "
-                        + seconds(rpoSlackMs) + " slack", w.toMs));
+                        + " at " + seconds(w.toMs) + ": the lost writes span " + seconds(measured) + " of acknowledged work (from "
+                        + seconds(w.oldestLostMs) + " to " + seconds(w.newestLostMs) + "), more than the " + seconds(syncIntervalMs)
+                        + " " + (w.group >= 0 ? "" : "Backup Service ") + "interval + " + seconds(rpoSlackMs) + " slack", w.toMs));
             }
             Map<String, Object> d = new LinkedHashMap<>();
             d.put("kind", w.kind);

@@ -25,16 +25,12 @@ import java.util.Map;
 public final class SanityChecker implements Checker {
 
     private final CheckResult.Findings findings = new CheckResult.Findings();
-    /** pool/group -> highest epoch seen, and the server that answered at it */
-    private final Map<String, Long> epochOf = new HashMap<>();
-    private final Map<String, String> serverAt = new HashMap<>();
-    /** user -> pool of its last successful operation */
-    private final Map<String, String> servedAt = new HashMap<>();
+    /** pool -> per routing group: the highest epoch seen, and the server that answered at it */
+    private final Map<String, Groups> groups = new HashMap<>();
+    /** user -> where its last successful operation was served, and when it and the current one were sent */
+    private final Map<String, UserState> users = new HashMap<>();
     /** home pool -> time its users last moved */
     private final Map<String, Long> movedAt = new HashMap<>();
-    /** user -> when its last successful operation was invoked, and when its current one was */
-    private final Map<String, Long> lastOkAt = new HashMap<>();
-    private final Map<String, Long> invokedAt = new HashMap<>();
     /** pool -> [lost, regained) intervals (regained = Long.MAX_VALUE while still lost) */
     private final Map<String, java.util.List<long[]>> quorumLost = new HashMap<>();
     private long forcedUntilMs = -1;
@@ -60,7 +56,7 @@ public final class SanityChecker implements Checker {
                 && n.target() != null && n.target().contains("force")) {
             forcedUntilMs = Long.MAX_VALUE;
         } else if (record instanceof ClientOp op && op.type() == Type.INVOKE) {
-            invokedAt.put(op.user(), op.emulatedMs());
+            users.computeIfAbsent(op.user(), u -> new UserState()).invokedAtMs = op.emulatedMs();
         } else if (record instanceof ClientOp op && op.type() == Type.OK && op.pool() != null && !op.f().equals("read")) {
             checked++;
             if (op.group() >= 0 && op.server() != null && op.epoch() >= 0) primaries(op);
@@ -81,27 +77,32 @@ public final class SanityChecker implements Checker {
     }
 
     private void primaries(ClientOp op) {
-        String key = op.pool() + "/" + op.group();
-        Long seen = epochOf.get(key);
-        if (seen == null || op.epoch() > seen) {
-            epochOf.put(key, op.epoch());
-            serverAt.put(key, op.server());
-        } else if (op.epoch() == seen && !op.server().equals(serverAt.get(key))) {
-            findings.add(Finding.violation("two-primaries", "routing group " + key + " was served by both "
-                    + serverAt.get(key) + " and " + op.server() + " at epoch " + op.epoch(), op.emulatedMs()));
+        Groups g = groups.computeIfAbsent(op.pool(), p -> new Groups());
+        int i = op.group();
+        g.ensure(i);
+        long seen = g.epoch[i];
+        if (seen < 0 || op.epoch() > seen) {
+            g.epoch[i] = op.epoch();
+            g.server[i] = op.server();
+        } else if (op.epoch() == seen && !op.server().equals(g.server[i])) {
+            findings.add(Finding.violation("two-primaries", "routing group " + op.pool() + "/" + i + " was served by both "
+                    + g.server[i] + " and " + op.server() + " at epoch " + op.epoch(), op.emulatedMs()));
         } else if (op.epoch() < seen) {
-            findings.add(Finding.violation("stale-primary", op.server() + " served routing group " + key + " at epoch "
-                    + op.epoch() + " after " + serverAt.get(key) + " had served it at epoch " + seen, op.emulatedMs()));
+            findings.add(Finding.violation("stale-primary", op.server() + " served routing group " + op.pool() + "/" + i + " at epoch "
+                    + op.epoch() + " after " + g.server[i] + " had served it at epoch " + seen, op.emulatedMs()));
         }
     }
 
     private void homes(ClientOp op) {
-        String before = servedAt.put(op.user(), op.pool());
+        UserState u = users.computeIfAbsent(op.user(), x -> new UserState());
+        String before = u.servedAt;
+        long lastOk = u.lastOkInvokedAtMs;
+        u.servedAt = op.pool();
         // an operation answered by the old pool just after a move was sent before it: compare with send times
-        Long lastOk = lastOkAt.put(op.user(), invokedAt.getOrDefault(op.user(), op.emulatedMs()));
+        u.lastOkInvokedAtMs = u.invokedAtMs >= 0 ? u.invokedAtMs : op.emulatedMs();
         if (before == null || before.equals(op.pool())) return;
         Long moved = movedAt.get(op.home());
-        if (moved != null && lastOk != null && moved >= lastOk) return;
+        if (moved != null && moved >= lastOk) return;
         if (forcedUntilMs >= op.emulatedMs()) {
             findings.add(Finding.notice("forced-double-home", op.user() + " was served by " + before + " and then by "
                     + op.pool() + " without its users being moved, after an admin verb run with force", op.emulatedMs()));
@@ -109,6 +110,26 @@ public final class SanityChecker implements Checker {
         }
         findings.add(Finding.violation("two-homes", op.user() + " was served by " + before + " and then by " + op.pool()
                 + " without its home pool's users being moved in between", op.emulatedMs()));
+    }
+
+    private static final class UserState {
+        String servedAt;
+        long invokedAtMs = -1;
+        long lastOkInvokedAtMs = -1;
+    }
+
+    private static final class Groups {
+        long[] epoch = new long[0];
+        String[] server = new String[0];
+
+        void ensure(int i) {
+            if (i < epoch.length) return;
+            int n = Math.max(i + 1, epoch.length * 2);
+            int old = epoch.length;
+            epoch = java.util.Arrays.copyOf(epoch, n);
+            java.util.Arrays.fill(epoch, old, n, -1);
+            server = java.util.Arrays.copyOf(server, n);
+        }
     }
 
     @Override

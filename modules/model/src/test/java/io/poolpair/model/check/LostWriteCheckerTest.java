@@ -35,12 +35,24 @@ class LostWriteCheckerTest {
         CheckResult r = new H().header(120_000, 30_000)
                 .write("a/u1", 1, "a", 3, 100_000)      // shipped by the sync at 120 s
                 .write("a/u1", 2, "a", 3, 150_000)      // after it: at risk
-                .write("a/u2", 3, "a", 4, 200_000)
+                .write("a/u2", 3, "a", 4, 230_000)
                 .window("disaster-failover", "a", null, -1, 120_000, 400_000)
                 .read("a/u1", 500_000, 1).read("a/u2", 500_000)
                 .check(new LostWriteChecker());
         assertThat(r.valid()).isTrue();
         assertThat(r.figures()).containsEntry("lost-writes", 2.0).containsEntry("rpo", 80_000.0);
+    }
+
+    @Test
+    void aPoolThatWasDownBeforeTheDisasterDoesNotStretchTheMeasuredRpo() {
+        // last sync at 100 s, the pool down from 110 s to 400 s (no writes), back, then lost at 480 s
+        CheckResult r = new H().header(120_000, 30_000)
+                .write("a/u1", 1, "a", 3, 420_000).write("a/u1", 2, "a", 3, 470_000)
+                .window("disaster-failover", "a", null, -1, 100_000, 600_000)
+                .read("a/u1", 700_000)
+                .check(new LostWriteChecker());
+        assertThat(r.valid()).isTrue();
+        assertThat(r.figures()).containsEntry("rpo", 50_000.0);
     }
 
     @Test
@@ -67,7 +79,7 @@ class LostWriteCheckerTest {
                 .check(new LostWriteChecker());
         assertThat(r.valid()).isFalse();
         assertThat(r.findings()).singleElement().satisfies(f -> assertThat(f.kind()).isEqualTo("rpo-exceeded"));
-        assertThat(r.figures().get("rpo")).isEqualTo(610_000.0);
+        assertThat(r.figures().get("rpo")).isEqualTo(600_000.0);
     }
 
     @Test

@@ -11,7 +11,6 @@ import io.poolpair.model.history.HistoryRecord.ModelFact;
 import io.poolpair.model.history.HistoryRecord.Nemesis;
 import io.poolpair.model.history.HistoryRecord.Type;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -112,6 +111,11 @@ public final class HistoryJson {
 
     private static HistoryRecord read(JsonParser p) throws IOException {
         if (p.nextToken() != JsonToken.START_OBJECT) throw new IllegalArgumentException("not a JSON object");
+        return readObject(p);
+    }
+
+    /** The record whose START_OBJECT the parser has just read. */
+    private static HistoryRecord readObject(JsonParser p) throws IOException {
         String type = null, process = null, home = null, f = null, pool = null, server = null, error = null, category = null;
         String detail = null, valueText = null, scenario = null, clock = null;
         long value = -1, served = -1, em = 0, wall = 0, epoch = -1, fromMs = -1, seed = 0, sync = -1, slack = 0;
@@ -191,21 +195,22 @@ public final class HistoryJson {
     }
 
     /**
-     * Reads a history file lazily, one line at a time. A bad line stops the iteration with an
-     * {@link IllegalArgumentException} naming the file, the line and the field.
+     * Reads a history file lazily, one record at a time, with one streaming parser over the whole file (no line
+     * is held as a string). A bad record stops the iteration with an {@link IllegalArgumentException} naming
+     * the file, the line and the field.
      */
     public static Reader open(Path file) throws IOException {
-        return new Reader(file, Files.newBufferedReader(file, StandardCharsets.UTF_8));
+        return new Reader(file, JSON.createParser(new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16)));
     }
 
     /** An iterator over a history file; close it when done. */
     public static final class Reader implements Iterator<HistoryRecord>, AutoCloseable {
         private final Path file;
-        private final BufferedReader in;
+        private final JsonParser in;
         private HistoryRecord next;
-        private long line;
+        private boolean done;
 
-        Reader(Path file, BufferedReader in) {
+        Reader(Path file, JsonParser in) {
             this.file = file;
             this.in = in;
         }
@@ -213,19 +218,22 @@ public final class HistoryJson {
         @Override
         public boolean hasNext() {
             if (next != null) return true;
+            if (done) return false;
+            int line = in.currentLocation().getLineNr();
             try {
-                String s;
-                while ((s = in.readLine()) != null) {
-                    line++;
-                    if (s.isBlank()) continue;
-                    try {
-                        next = parse(s);
-                    } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException(file + ":" + line + ": " + e.getMessage());
-                    }
-                    return true;
+                JsonToken t = in.nextToken();
+                if (t == null) {
+                    done = true;
+                    return false;
                 }
-                return false;
+                line = in.currentLocation().getLineNr();
+                if (t != JsonToken.START_OBJECT) throw new IllegalArgumentException("not a JSON object");
+                next = readObject(in);
+                return true;
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalArgumentException(file + ":" + e.getLocation().getLineNr() + ": not JSON: " + e.getOriginalMessage());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(file + ":" + line + ": " + e.getMessage());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -238,8 +246,6 @@ public final class HistoryJson {
             next = null;
             return r;
         }
-
-        public long lines() { return line; }
 
         @Override
         public void close() throws IOException {
