@@ -147,7 +147,15 @@ public final class FrontEndPoolSupervisor extends PoolSupervisor {
             int group = w.failedOver() ? op.user() % model.routingGroupCount() : model.groupOfUser(op.user());
             io.poolpair.model.dr.WriteRecord write = op.write() < 0 ? null
                     : new io.poolpair.model.dr.WriteRecord(op.write(), op.user(), w.homePool(), spec.name(), now.emulatedMs());
-            FrontEndPool.WriteResult r = model.serve(group, op.op().persistentWrite(), write);
+            String primary = model.primaryOf(group).orElse(null);
+            FrontEndPool.WriteResult r;
+            if (primary != null && "hung".equals(faults.get(primary))) {
+                // a frozen primary answers nothing until the pool declares it down and promotes a secondary:
+                // the client times out (and the write is not applied)
+                r = new FrontEndPool.WriteResult(false, null, -1, "no answer from " + primary + " (not responding): timed out");
+            } else {
+                r = model.serve(group, op.op().persistentWrite(), write);
+            }
             results.add(r);
             groups.add(group);
             if (r.acknowledged() && fileStore != null && op.op() == io.poolpair.model.dr.Operation.SCHEDULE_MEETING) {
