@@ -104,6 +104,10 @@ final class ActSummary {
 
     private static String span(FailoverEvent a, FailoverEvent b) {
         long emu = b.time().emulatedMs() - a.time().emulatedMs();
+        // events of a virtual-clock run carry the virtual time as their wall time: no wall span to report
+        if (a.time().wallMs() == a.time().emulatedMs() && b.time().wallMs() == b.time().emulatedMs()) {
+            return EventBus.emulated(emu).substring(1) + " emulated";
+        }
         long wall = b.time().wallMs() - a.time().wallMs();
         return String.format(Locale.ROOT, "%s emulated / %.3f s wall", EventBus.emulated(emu).substring(1), wall / 1000.0);
     }

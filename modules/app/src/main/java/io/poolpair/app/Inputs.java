@@ -66,11 +66,16 @@ final class Inputs {
         return s;
     }
 
+    static EmulatorSettings settings(Path topologyFile, Scenario scenario, Double cliTimeScale) {
+        return settings(topologyFile, scenario, cliTimeScale, false);
+    }
+
     /**
      * Settings: system properties, then the topology's {@code settings} section, then reference.conf;
-     * a scenario's time-scale and the CLI's win over those.
+     * a scenario's time-scale and the CLI's win over those. On the virtual clock the time-scale is 1 inside
+     * and the wall floors are off, so the checks do not limit the time-scale.
      */
-    static EmulatorSettings settings(Path topologyFile, Scenario scenario, Double cliTimeScale) {
+    static EmulatorSettings settings(Path topologyFile, Scenario scenario, Double cliTimeScale, boolean virtualClock) {
         Config overrides = ConfigFactory.empty();
         if (topologyFile != null) {
             Config file = ConfigFactory.parseFile(topologyFile.toFile(), ConfigParseOptions.defaults());
@@ -88,6 +93,7 @@ final class Inputs {
         EmulatorSettings s = EmulatorSettings.fromConfig(all);
         if (scenario != null && scenario.timeScale() != null) s = s.withTimeScale(scenario.timeScale());
         if (cliTimeScale != null) s = s.withTimeScale(cliTimeScale);
+        if (virtualClock) s = s.withVirtualClock();
         List<Problem> order = s.checkTimerOrder();
         if (!order.isEmpty()) throw new InvalidInputException(order);
         return s;

@@ -53,6 +53,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", description = "seeds the emulated users' workload (default: poolpair.workload.seed, 1)")
     Long seed;
 
+    @Option(names = "--virtual-clock", description = "run on a virtual clock: emulated time jumps from one timer to the"
+            + " next, as fast as the CPU allows, and the same inputs give the same run (time-scale is ignored;"
+            + " default: the wall clock x time-scale, to watch the run live)")
+    boolean virtualClock;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -62,20 +67,21 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Topology t = Inputs.topology(topology, err);
         Scenario s = Inputs.scenario(scenario, t, topology != null);
-        EmulatorSettings settings = Inputs.settings(topology, s, timeScale);
+        EmulatorSettings settings = Inputs.settings(topology, s, timeScale, virtualClock);
         if (seed != null) settings = settings.withWorkload(settings.workload().withSeed(seed));
         Path dir = RunFolder.create(out, s.name(), null);
-        stdout.printf("poolpair run: scenario %s on %s (SfB %s, %d pools), time-scale %s%n", s.name(), t.file(),
-                t.version().label(), t.pools().size(), trim(settings.timeScale()));
+        stdout.printf("poolpair run: scenario %s on %s (SfB %s, %d pools), %s%n", s.name(), t.file(),
+                t.version().label(), t.pools().size(), clockLabel(settings));
         stdout.printf("run folder: %s%n", dir);
         stdout.flush();
 
         // Configure logging now: a first log call inside an actor would stall it while Logback starts.
         org.slf4j.LoggerFactory.getLogger("poolpair.timeline").debug("logging ready");
-        EmulationClock clock = EmulationClock.scaledWall(settings.timeScale());
+        EmulationClock clock = virtualClock ? EmulationClock.virtual() : EmulationClock.scaledWall(settings.timeScale());
         long wallStart = System.currentTimeMillis();
         io.poolpair.runtime.journal.HistoryLog history = io.poolpair.runtime.journal.HistoryLog.to(dir.resolve("history.jsonl"));
-        history.record(RunResults.header(s.name(), settings.workload().seed(), settings, "wall", clock.now()));
+        history.record(RunResults.header(s.name(), settings.workload().seed(), settings, virtualClock ? "virtual" : "wall",
+                clock.now()));
         List<StepResult> results;
         try (history; EventBus bus = new EventBus(dir.resolve("events.jsonl"), true)) {
             bus.attachHistoryLog(history);
@@ -83,7 +89,8 @@ final class RunCommand implements Callable<Integer> {
             try (EmbeddedDeployment d = EmbeddedDeployment.start(t, settings, clock, bus, Inputs.pekkoConfig())) {
                 bus.publish(new RunMarker(clock.now(), new Where(null, null, null, null), "run-started",
                         "scenario " + s.name() + ", topology " + t.file()));
-                healthy.get(30, TimeUnit.SECONDS);
+                if (clock.isVirtual()) clock.await(healthy, 30_000); // 30 s emulated; runs the start-up's timers
+                else healthy.get(30, TimeUnit.SECONDS);
                 long sinceJvm = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
                 stdout.printf("deployment healthy: every pool serving %d ms after start (%d ms after JVM start)%n",
                         System.currentTimeMillis() - wallStart, sinceJvm);
@@ -104,7 +111,7 @@ final class RunCommand implements Callable<Integer> {
                 pairsSummary(stdout, pairs, site);
             }
         }
-        return verdict(stdout, dir, s, t, settings, "wall", clock.now().emulatedMs(), System.currentTimeMillis() - wallStart,
+        return verdict(stdout, dir, s, t, settings, virtualClock ? "virtual" : "wall", clock.now().emulatedMs(), System.currentTimeMillis() - wallStart,
                 results, List.of());
     }
 
@@ -151,8 +158,8 @@ final class RunCommand implements Callable<Integer> {
         long failed = results.stream().filter(r -> !r.ok()).count();
         out.println();
         out.println("=== Summary ===");
-        out.printf(Locale.ROOT, "scenario %s: %d steps, %d failed; %.1f s emulated in %.1f s wall (time-scale %s)%n",
-                s.name(), results.size(), failed, emu / 1000.0, wall / 1000.0, trim(settings.timeScale()));
+        out.printf(Locale.ROOT, "scenario %s: %d steps, %d failed; %.1f s emulated in %.1f s wall (%s)%n",
+                s.name(), results.size(), failed, emu / 1000.0, wall / 1000.0, clockLabel(settings));
         for (StepResult r : results) {
             if (!r.ok()) out.printf("  FAILED step %d (%s): %s%n", r.index() + 1, r.step(), r.message());
         }
@@ -213,6 +220,10 @@ final class RunCommand implements Callable<Integer> {
         StringBuilder b = new StringBuilder();
         for (ServerView v : servers) b.append(b.length() == 0 ? "" : " ").append(v.load());
         return b.toString();
+    }
+
+    private static String clockLabel(EmulatorSettings settings) {
+        return settings.virtualClock() ? "virtual clock" : "time-scale " + trim(settings.timeScale());
     }
 
     private static String trim(double d) {

@@ -121,6 +121,31 @@ class CliTest {
     }
 
     @Test
+    void aTimeScaleTheWallFloorsRefuseIsNoLimitOnTheVirtualClock(@TempDir Path dir) throws IOException {
+        Path scenario = dir.resolve("fast.conf");
+        Files.writeString(scenario, """
+                format-version = 1
+                name = "fast"
+                time-scale = 1000
+                steps = [
+                  { kill = "a-fe1" }
+                  { await = server-down, server = "a-fe1", within = 1s }
+                  { wait = 10m }
+                ]
+                """, StandardCharsets.UTF_8);
+        Cli.Outcome wall = Cli.run("run", "--scenario", scenario.toString(), "--out", dir.resolve("wall").toString());
+        assertThat(wall.exit()).as(wall.toString()).isEqualTo(2);
+        assertThat(wall.errLines()).allSatisfy(l -> assertThat(l).matches(PROBLEM_LINE)).anySatisfy(l -> assertThat(l)
+                .contains("poolpair.time-scale"));
+        assertNoStackTrace(wall);
+
+        Cli.Outcome virtual = Cli.run("run", "--virtual-clock", "--scenario", scenario.toString(), "--out",
+                dir.resolve("virtual").toString());
+        assertThat(virtual.exit()).as(virtual.toString()).isEqualTo(0);
+        assertThat(virtual.out()).contains("virtual clock").contains("3 steps, 0 failed; 600.0 s emulated");
+    }
+
+    @Test
     void aScenarioWithABadDurationIsRefusedNamingItsLine(@TempDir Path dir) throws IOException {
         Path scenario = dir.resolve("bad-wait.conf");
         Files.writeString(scenario, """

@@ -18,8 +18,9 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code poolpair run} with the built-in topology and scenario, as a first-time user starts it: it passes,
- * and leaves its events in a run folder of its own that a later run never reuses.
+ * {@code poolpair run} with the built-in topology and scenario: it passes, and leaves its events in a run folder
+ * of its own that a later run never reuses. The verdict runs are on the virtual clock; one run is on the wall
+ * clock, as a first-time user starts it, and fails only on its step results, never on its speed.
  */
 @ExtendWith(LogCapturingExtension.class)
 class DefaultRunTest {
@@ -35,12 +36,19 @@ class DefaultRunTest {
     private static final String TIME_SCALE = "40";
 
     @Test
+    void theDefaultRunPassesOnTheWallClockToo(@TempDir Path tmp) {
+        Cli.Outcome o = Cli.run("run", "--out", tmp.resolve("runs").toString(), "--time-scale", TIME_SCALE);
+        assertThat(o.exit()).as(o.toString()).isEqualTo(0);
+        assertThat(o.out()).contains("=== Summary ===").contains("0 failed").contains("(time-scale 40)");
+    }
+
+    @Test
     void theDefaultRunPassesAndWritesItsEventsToItsOwnRunFolder(@TempDir Path tmp) throws IOException {
         Path out = tmp.resolve("runs");
 
-        Cli.Outcome first = Cli.run("run", "--out", out.toString(), "--time-scale", TIME_SCALE);
+        Cli.Outcome first = Cli.run("run", "--out", out.toString(), "--virtual-clock");
         assertThat(first.exit()).as(first.toString()).isEqualTo(0);
-        assertThat(first.out()).contains("=== Summary ===").contains("0 failed");
+        assertThat(first.out()).contains("=== Summary ===").contains("0 failed").contains("(virtual clock)");
 
         List<Path> runs = runFolders(out.resolve("default"));
         assertThat(runs).as("run folders under %s", out).hasSize(1);
@@ -70,8 +78,7 @@ class DefaultRunTest {
                   { wait = 1s }
                 ]
                 """, StandardCharsets.UTF_8);
-        Cli.Outcome second = Cli.run("run", "--out", out.toString(), "--time-scale", TIME_SCALE,
-                "--scenario", quick.toString());
+        Cli.Outcome second = Cli.run("run", "--out", out.toString(), "--virtual-clock", "--scenario", quick.toString());
         assertThat(second.exit()).as(second.toString()).isEqualTo(0);
 
         List<Path> after = runFolders(out.resolve("default"));

@@ -36,6 +36,10 @@ import java.util.concurrent.TimeUnit;
  * @param rpoSlackMs                  emulated: how far past the Backup Service interval a measured loss window
  *                                    may reach before the lost-write checker fails the run (poolpair.check.rpo-slack)
  * @param dfsReplicationIntervalMs    emulated: DFS replication between a file store's two servers (our choice)
+ * @param virtualClock                the run is on the virtual clock (time moves from one timer to the next, as fast
+ *                                    as the CPU allows): time-scale is 1 inside, and the wall floors
+ *                                    ({@code minWallHeartbeatMs}, {@code minWallDetectionMs}), which guard against a
+ *                                    real machine's scheduling hiccups, do not apply: virtual time has none
  */
 public record EmulatorSettings(
         double timeScale,
@@ -51,7 +55,8 @@ public record EmulatorSettings(
         io.poolpair.model.dr.DrSettings dr,
         io.poolpair.model.workload.WorkloadSettings workload,
         long rpoSlackMs,
-        long dfsReplicationIntervalMs) {
+        long dfsReplicationIntervalMs,
+        boolean virtualClock) {
 
     /** Reads the {@code poolpair} section. Bad values become problems naming the key. */
     public static EmulatorSettings fromConfig(Config root) {
@@ -94,7 +99,7 @@ public record EmulatorSettings(
         long dfs = get(problems, c, "dr.dfs-replication-interval", () -> c.getDuration("dr.dfs-replication-interval", TimeUnit.MILLISECONDS), 300_000L);
         if (!problems.isEmpty()) throw new InvalidInputException(problems);
         FrontEndSettings fe = new FrontEndSettings(3, qlAt, qlService, rebuild, guideline, new QuorumSettings(twelve, overrides));
-        return new EmulatorSettings(timeScale, hb, suspect, down, reg, regBack, flush, fe, minWall, minDetect, dr, workload, rpoSlack, dfs);
+        return new EmulatorSettings(timeScale, hb, suspect, down, reg, regBack, flush, fe, minWall, minDetect, dr, workload, rpoSlack, dfs, false);
     }
 
     private static io.poolpair.model.workload.WorkloadSettings workload(Config c, List<Problem> problems) {
@@ -195,35 +200,50 @@ public record EmulatorSettings(
     /** Emulated time from a server's last heartbeat to its down verdict (before the wall floor). */
     public long failureDetectionMs() { return heartbeatIntervalMs * downAfterMissed; }
 
-    /** The wall-time floor on detection, in emulated milliseconds at this time-scale. */
-    public long minDetectionEmulatedMs() { return Math.round(minWallDetectionMs * timeScale); }
+    /** The wall-time floor on detection, in emulated milliseconds at this time-scale; 0 on the virtual clock. */
+    public long minDetectionEmulatedMs() { return virtualClock ? 0 : Math.round(minWallDetectionMs * timeScale); }
 
+    /** A time-scale for the scaled wall clock; ignored on the virtual clock, which runs at 1 inside. */
     public EmulatorSettings withTimeScale(double scale) {
+        if (virtualClock) return this;
         return new EmulatorSettings(scale, heartbeatIntervalMs, suspectAfterMissed, downAfterMissed,
-                registrarFailureDetectionMs, registrarFailbackDetectionMs, backendFlushIntervalMs, frontEnd, minWallHeartbeatMs, minWallDetectionMs, dr, workload, rpoSlackMs, dfsReplicationIntervalMs);
+                registrarFailureDetectionMs, registrarFailbackDetectionMs, backendFlushIntervalMs, frontEnd, minWallHeartbeatMs, minWallDetectionMs, dr, workload, rpoSlackMs, dfsReplicationIntervalMs,
+                false);
+    }
+
+    /**
+     * The same settings for a run on the virtual clock: time-scale 1 (scheduler milliseconds are emulated
+     * milliseconds) and no wall floors (see {@link #virtualClock()}).
+     */
+    public EmulatorSettings withVirtualClock() {
+        return new EmulatorSettings(1, heartbeatIntervalMs, suspectAfterMissed, downAfterMissed,
+                registrarFailureDetectionMs, registrarFailbackDetectionMs, backendFlushIntervalMs, frontEnd, minWallHeartbeatMs,
+                minWallDetectionMs, dr, workload, rpoSlackMs, dfsReplicationIntervalMs, true);
     }
 
     public EmulatorSettings withDr(io.poolpair.model.dr.DrSettings d) {
         return new EmulatorSettings(timeScale, heartbeatIntervalMs, suspectAfterMissed, downAfterMissed,
                 registrarFailureDetectionMs, registrarFailbackDetectionMs, backendFlushIntervalMs, frontEnd, minWallHeartbeatMs,
-                minWallDetectionMs, d, workload, rpoSlackMs, dfsReplicationIntervalMs);
+                minWallDetectionMs, d, workload, rpoSlackMs, dfsReplicationIntervalMs, virtualClock);
     }
 
     public EmulatorSettings withWorkload(io.poolpair.model.workload.WorkloadSettings w) {
         return new EmulatorSettings(timeScale, heartbeatIntervalMs, suspectAfterMissed, downAfterMissed,
                 registrarFailureDetectionMs, registrarFailbackDetectionMs, backendFlushIntervalMs, frontEnd, minWallHeartbeatMs,
-                minWallDetectionMs, dr, w, rpoSlackMs, dfsReplicationIntervalMs);
+                minWallDetectionMs, dr, w, rpoSlackMs, dfsReplicationIntervalMs, virtualClock);
     }
 
     public EmulatorSettings withFrontEnd(FrontEndSettings fe) {
         return new EmulatorSettings(timeScale, heartbeatIntervalMs, suspectAfterMissed, downAfterMissed,
-                registrarFailureDetectionMs, registrarFailbackDetectionMs, backendFlushIntervalMs, fe, minWallHeartbeatMs, minWallDetectionMs, dr, workload, rpoSlackMs, dfsReplicationIntervalMs);
+                registrarFailureDetectionMs, registrarFailbackDetectionMs, backendFlushIntervalMs, fe, minWallHeartbeatMs, minWallDetectionMs, dr, workload, rpoSlackMs, dfsReplicationIntervalMs,
+                virtualClock);
     }
 
     /**
      * Checks that the timers, once scaled, keep SfB's order: in-pool failure detection well before the
      * Registrar failure-detection timer (at most a quarter of it), the Registrar failover timer before its
-     * failback timer, a replica rebuild after detection, and a wall heartbeat the actor system can keep.
+     * failback timer, a replica rebuild after detection, and a wall heartbeat the actor system can keep. On the
+     * virtual clock the wall floors do not apply, so no time-scale limit follows from them.
      */
     public List<Problem> checkTimerOrder() {
         List<Problem> p = new ArrayList<>();
@@ -254,7 +274,7 @@ public record EmulatorSettings(
             p.add(Problem.error(o, "poolpair.front-end.replica-rebuild-delay", "a replica cannot be rebuilt ("
                     + frontEnd.replicaRebuildDelayMs() + " ms) before its loss is detected (" + failureDetectionMs() + " ms)"));
         }
-        if (timeScale > 0 && wallHeartbeatMs() < minWallHeartbeatMs) {
+        if (!virtualClock && timeScale > 0 && wallHeartbeatMs() < minWallHeartbeatMs) {
             p.add(Problem.error(o, "poolpair.time-scale", "time-scale " + timeScale + " makes the heartbeat "
                     + wallHeartbeatMs() + " ms of wall time, below the " + minWallHeartbeatMs
                     + " ms the emulator can keep; lower time-scale or raise heartbeat-interval"));

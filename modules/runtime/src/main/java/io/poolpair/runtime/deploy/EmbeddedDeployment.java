@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -55,14 +56,15 @@ public final class EmbeddedDeployment implements AutoCloseable {
         this.pools = pools;
     }
 
-    /** Starts every pool of the topology. */
+    /** Starts every pool of the topology. A virtual clock gets its ActorSystem settings and is attached here. */
     public static EmbeddedDeployment start(Topology topology, EmulatorSettings settings, EmulationClock clock,
                                            EventBus bus, Config config) {
         ActorSystem<DeploymentGuardian.Command> system = ActorSystem.create(
-                DeploymentGuardian.create(topology, settings, clock, bus), "poolpair", config);
-        Map<String, ActorRef<PoolProtocol.Command>> pools = await(AskPattern.ask(system, DeploymentGuardian.GetPools::new,
+                DeploymentGuardian.create(topology, settings, clock, bus), "poolpair", clock.actorSystemConfig(config));
+        clock.attach(system);
+        Map<String, ActorRef<PoolProtocol.Command>> pools = await(clock, AskPattern.ask(system, DeploymentGuardian.GetPools::new,
                 ASK, system.scheduler()));
-        Map<String, ActorRef<io.poolpair.runtime.pair.PoolPairActor.Command>> pairs = await(AskPattern.ask(system,
+        Map<String, ActorRef<io.poolpair.runtime.pair.PoolPairActor.Command>> pairs = await(clock, AskPattern.ask(system,
                 DeploymentGuardian.GetPairs::new, ASK, system.scheduler()));
         return new EmbeddedDeployment(topology, settings, clock, bus, system, pools, pairs);
     }
@@ -269,8 +271,27 @@ public final class EmbeddedDeployment implements AutoCloseable {
         return await(AskPattern.ask(ref, msg::apply, ASK, system.scheduler()));
     }
 
-    private static <T> T await(CompletionStage<T> s) {
+    private <T> T await(CompletionStage<T> s) {
+        return await(clock, s);
+    }
+
+    /**
+     * The reply to an ask. On the virtual clock time stands still while the caller waits, so the ask's own timeout
+     * (virtual) never fires: the reply must be there once every actor is idle, and the wait for that is bounded in
+     * wall time (VirtualClock's settle timeout). Settling also means the actors have finished reacting to the
+     * message before the caller's next one, so runs are repeatable.
+     */
+    private static <T> T await(EmulationClock clock, CompletionStage<T> s) {
         try {
+            if (clock.isVirtual()) {
+                clock.settle();
+                CompletableFuture<T> f = s.toCompletableFuture();
+                if (!f.isDone()) {
+                    throw new IllegalStateException("the emulation did not answer: no reply once every actor was idle"
+                            + " (virtual clock at " + EventBus.emulated(clock.now().emulatedMs()) + ")");
+                }
+                return f.get();
+            }
             return s.toCompletableFuture().get(ASK.toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -288,5 +309,6 @@ public final class EmbeddedDeployment implements AutoCloseable {
         } catch (Exception e) {
             // shutting down anyway
         }
+        clock.detach();
     }
 }

@@ -115,8 +115,9 @@ public final class ScenarioRunner {
                     break;
                 }
             }
-            long wall = deployment.clock().toWallMs(w.withinMs());
-            FailoverEvent e = seen.get(wall, TimeUnit.MILLISECONDS);
+            // within is emulated: the wall clock waits within / time-scale; the virtual clock moves time until the
+            // event or the bound, so no wall timeout decides the verdict
+            FailoverEvent e = deployment.clock().await(seen, w.withinMs());
             return new StepResult(i, label, true, "saw " + e.type() + " at "
                     + io.poolpair.runtime.journal.EventBus.emulated(e.time().emulatedMs()), at);
         } catch (TimeoutException ex) {
