@@ -41,7 +41,7 @@ class EmulatorSettingsTest {
         EmulatorSettings slowHeartbeat = new EmulatorSettings(v.timeScale(), 20_000, v.suspectAfterMissed(),
                 v.downAfterMissed(), v.registrarFailureDetectionMs(), v.registrarFailbackDetectionMs(),
                 v.backendFlushIntervalMs(), v.frontEnd(), v.minWallHeartbeatMs(), v.minWallDetectionMs(), v.dr(),
-                v.writesPerSecond(), v.opsPerSecond(), v.dfsReplicationIntervalMs(), true);
+                v.workload(), v.rpoSlackMs(), v.dfsReplicationIntervalMs(), true);
         assertThat(slowHeartbeat.checkTimerOrder()).extracting(Problem::format)
                 .anySatisfy(p -> assertThat(p).contains("poolpair.heartbeat-interval"));
     }

@@ -53,7 +53,7 @@ public final class ScenarioRunner {
                 deployment.bus().publish(new RunMarker(deployment.clock().now(), new Where(null, null, null, null), "note", n.text()));
                 r = new StepResult(i, label, true, n.text(), at);
             } else if (step instanceof Step.Wait w) {
-                deployment.clock().awaitEmulated(at + w.emulatedMs());
+                waitWithProgress(at, at + w.emulatedMs());
                 r = new StepResult(i, label, true, "waited", at);
             } else if (step instanceof Step.Fault f) {
                 Reply rep = f.pool() ? deployment.injectPool(f.target(), f.kind()) : deployment.inject(f.target(), f.kind());
@@ -94,6 +94,27 @@ public final class ScenarioRunner {
             }
         }
         return results;
+    }
+
+    /** Wall time between two progress lines during a long wait. */
+    private static final long PROGRESS_EVERY_WALL_MS = 10_000;
+
+    /**
+     * Waits until emulated {@code untilMs}; on the wall clock, a long wait says every 10 s (wall) how far it got, so
+     * a long run is never silent (the virtual clock gets there at once).
+     */
+    private void waitWithProgress(long fromMs, long untilMs) throws InterruptedException {
+        var clock = deployment.clock();
+        long chunk = clock.isVirtual() ? untilMs - fromMs : Math.max(1, Math.round(PROGRESS_EVERY_WALL_MS * clock.timeScale()));
+        long next = fromMs;
+        while (next < untilMs) {
+            next = Math.min(untilMs, next + chunk);
+            clock.awaitEmulated(next);
+            if (next < untilMs) {
+                progress.accept("  ... " + io.poolpair.runtime.journal.EventBus.emulated(next) + " emulated, waiting until "
+                        + io.poolpair.runtime.journal.EventBus.emulated(untilMs));
+            }
+        }
     }
 
     /** Satisfied by a matching event published since {@code mark} (the start of the last group of actions). */
