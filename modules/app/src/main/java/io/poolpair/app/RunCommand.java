@@ -126,6 +126,7 @@ final class RunCommand implements Callable<Integer> {
                 settings.timeScale(), emulatedMs, wallMs, results, expectations, settings.dr().backupSyncIntervalMs(),
                 settings.rpoSlackMs());
         RunResults.write(dir.resolve("results.json"), RunResults.document(info, v, valid, exit));
+        ReportHtml.write(dir);
         out.println("=== Verdict (checked in " + checkMs + " ms) ===");
         for (String line : RunResults.lines(v)) out.println(line);
         out.println((valid ? "VALID" : "INVALID") + ": " + failedSteps + " failed step(s), "
