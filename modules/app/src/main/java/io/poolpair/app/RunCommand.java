@@ -133,12 +133,14 @@ final class RunCommand implements Callable<Integer> {
                 settings.timeScale(), emulatedMs, wallMs, results, expectations, settings.dr().backupSyncIntervalMs(),
                 settings.rpoSlackMs());
         RunResults.write(dir.resolve("results.json"), RunResults.document(info, v, valid, exit));
+        ReportHtml.write(dir);
         out.println("=== Verdict (checked in " + checkMs + " ms) ===");
         for (String line : RunResults.lines(v)) out.println(line);
         out.println((valid ? "VALID" : "INVALID") + ": " + failedSteps + " failed step(s), "
                 + expectations.stream().filter(e -> !Boolean.TRUE.equals(e.get("ok"))).count() + " unmet expectation(s), "
                 + v.results().stream().mapToLong(io.poolpair.model.check.CheckResult::violations).sum() + " checker violation(s)");
-        out.println("results: " + dir.resolve("results.json") + "; history: " + dir.resolve("history.jsonl"));
+        out.println("results: " + dir.resolve("results.json") + "; report: " + dir.resolve("report.html") + "; history: "
+                + dir.resolve("history.jsonl"));
         out.flush();
         return exit;
     }

@@ -18,9 +18,9 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code poolpair run} with the built-in topology and scenario: it passes, and leaves its events in a run folder
- * of its own that a later run never reuses. The verdict runs are on the virtual clock; one run is on the wall
- * clock, as a first-time user starts it, and fails only on its step results, never on its speed.
+ * {@code poolpair run} with the built-in topology and scenario: it passes, and leaves its events and its report in
+ * a run folder of its own that a later run never reuses. The verdict runs are on the virtual clock; one run is on
+ * the wall clock, as a first-time user starts it, and fails only on its step results, never on its speed.
  */
 @ExtendWith(LogCapturingExtension.class)
 class DefaultRunTest {
@@ -68,6 +68,18 @@ class DefaultRunTest {
         assertThat(lines).extracting(e -> e.path("marker").asText()).contains("run-started", "run-finished");
         byte[] firstRecord = Files.readAllBytes(events);
 
+        // report.html beside results.json: the default run's site loss, failover and failback, on one small page
+        Path report = run.resolve("report.html");
+        assertThat(report).isRegularFile();
+        assertThat(Files.size(report)).as("report.html size").isLessThan(500_000);
+        String html = Files.readString(report, StandardCharsets.UTF_8);
+        assertThat(html).contains("<header id=\"verdict\" class=\"banner valid\">", "<section id=\"timeline\">",
+                "<section id=\"users\">", "id=\"users-pool-a\"", "id=\"users-pool-b\"", "<section id=\"rto-rpo\">",
+                "<section id=\"outage\">", "<section id=\"findings\">", "<td>kill-site site-a</td>",
+                "<td>pool-a</td><td>failover</td>", "<td>pool-a</td><td>failback</td>", "<td>disaster-failover</td>");
+        assertThat(html).containsPattern("<title>kill-site site-a: [0-9:]+–[0-9:]+ \\(ended by heal-site site-a\\)");
+        ReportHtmlTest.assertSelfContained(html);
+
         // a second run, however quick, gets a new folder; the first run's record stays as it was
         Path quick = tmp.resolve("quick.conf");
         Files.writeString(quick, """
@@ -91,6 +103,7 @@ class DefaultRunTest {
         assertThat(secondLines).anySatisfy(e -> assertThat(e.path("detail").asText())
                 .isEqualTo("a second run in the same scenario folder"));
         assertThat(indexOf(secondLines, 0, "pool-quorum-lost", "pool-a")).isNegative();
+        assertThat(secondRun.resolve("report.html")).as("every run folder has its report").isRegularFile();
     }
 
     @Test
