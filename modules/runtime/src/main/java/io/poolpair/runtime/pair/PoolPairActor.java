@@ -51,6 +51,9 @@ public final class PoolPairActor extends AbstractBehavior<PoolPairActor.Command>
     /** A planned CMS failover: replicate what waits before the master moves. */
     public enum CmsSyncNow implements Command { INSTANCE }
 
+    /** The link between the pair's two sites changed (cut, slow, up): the Backup Service crosses it. */
+    public record SiteLinkChanged(io.poolpair.model.dr.SiteLink link) implements Command {}
+
     /** Whether any Director pool is up (clients sign in through one where the topology has Directors). */
     public record DirectorsReachable(boolean reachable) implements Command {}
 
@@ -99,6 +102,8 @@ public final class PoolPairActor extends AbstractBehavior<PoolPairActor.Command>
     private final double[] carry = new double[4];
     private long scheduledDueMs = -1;
     private final Map<String, String> siteOf;
+    /** the link between the pair's sites, as the guardian last said */
+    private io.poolpair.model.dr.SiteLink link = io.poolpair.model.dr.SiteLink.UP;
 
     /**
      * @param autoFailover called with a home pool whose automatic failover is due (only with the policy on)
@@ -146,7 +151,11 @@ public final class PoolPairActor extends AbstractBehavior<PoolPairActor.Command>
                     model.cmsChanged(clock.now());
                     return this;
                 })
-                .onMessageEquals(CmsSyncNow.INSTANCE, () -> changed(model.syncNow(clock.now(), true)))
+                .onMessageEquals(CmsSyncNow.INSTANCE, () -> changed(model.syncNow(clock.now(), link)))
+                .onMessage(SiteLinkChanged.class, m -> {
+                    link = m.link();
+                    return this;
+                })
                 .onMessage(DirectorsReachable.class, m -> changed(model.setDirectorsReachable(m.reachable(), clock.now())))
                 .onMessageEquals(Tick.INSTANCE, this::onTick)
                 .onMessageEquals(Workload.INSTANCE, this::onWorkload)
@@ -176,7 +185,7 @@ public final class PoolPairActor extends AbstractBehavior<PoolPairActor.Command>
     private Behavior<Command> onTick() {
         Time now = clock.now();
         scheduledDueMs = -1;
-        bus.publishAll(model.tick(now, true));
+        bus.publishAll(model.tick(now, link));
         for (String pool : model.autoFailoverDue(now)) autoFailover.accept(pool);
         schedule(now);
         return this;
@@ -247,8 +256,8 @@ public final class PoolPairActor extends AbstractBehavior<PoolPairActor.Command>
             case FAILOVER_POOL -> a.sitePrecondition() != null && !inFailover(pool) && !inFailover(model.partnerOf(pool))
                     ? AdminResult.refused(new FailoverEvent.AdminVerbRefused(now,
                     io.poolpair.model.event.Where.pool(siteOf.get(pool), pool), a.verb().label(), a.sitePrecondition()))
-                    : model.failover(pool, disaster, true, now);
-            case FAILBACK_POOL -> model.failback(pool, disaster, true, now);
+                    : model.failover(pool, disaster, link, now);
+            case FAILBACK_POOL -> model.failback(pool, disaster, link, now);
             case SYNC_CONFERENCE_CONTENT -> model.syncConferenceContent(pool, now);
             case RESTORE_LIS -> model.restoreLis(pool, now);
             case IMPORT_RESPONSE_GROUPS -> model.importResponseGroups(pool, now);
