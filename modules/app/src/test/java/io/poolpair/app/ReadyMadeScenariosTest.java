@@ -15,8 +15,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every ready-made scenario of {@code scenarios/} runs end to end with its topology and passes: each of its
- * awaits sees the event SfB's rules predict within its bound, and each verb it expects refused is refused.
- * A scenario whose behaviour regressed fails its run with exit code 1.
+ * awaits and event expectations sees the event SfB's rules predict within its bound, each {@code expect-none}
+ * sees no such event in its window, and each verb it expects refused is refused. A scenario whose behaviour
+ * regressed fails its run with exit code 1. (Its end-of-run figure expectations are read and handed out, not
+ * evaluated here: see ScenarioRunner.checkFigures.)
  */
 @ExtendWith(LogCapturingExtension.class)
 class ReadyMadeScenariosTest {
@@ -39,6 +41,9 @@ class ReadyMadeScenariosTest {
             "two-fe-restart-order.conf,two-fe-2015.conf",
             "back-end-no-witness.conf,mirroring-no-witness-2015.conf",
             "persistent-chat-site-failover.conf,pchat-stretched-2015.conf",
+            "six-fe-quorum-loss.conf,",
+            "site-link-cut.conf,",
+            "mediation-server-loss.conf,mediation-pool-2015.conf",
     })
     void scenarioPasses(String scenario, String topology, @TempDir Path tmp) throws IOException {
         String[] args = topology == null
@@ -61,7 +66,8 @@ class ReadyMadeScenariosTest {
                             "edge-director-loss.conf", "edge-federation-route.conf", "site-failover-failback.conf",
                             "cms-failover-ordering.conf", "back-end-principal-loss.conf", "file-store-dfs-failover.conf",
                             "nine-fe-seeds.conf", "twelve-fe-start.conf", "two-fe-restart-order.conf",
-                            "back-end-no-witness.conf", "persistent-chat-site-failover.conf");
+                            "back-end-no-witness.conf", "persistent-chat-site-failover.conf", "six-fe-quorum-loss.conf",
+                            "site-link-cut.conf", "mediation-server-loss.conf");
         }
     }
 }

@@ -171,6 +171,23 @@ class SiteLinksTest {
     }
 
     @Test
+    void aPlannedCmsFailoverCannotCompleteItsReplicationAcrossACutLinkButAForcedOneDoesNotWaitForIt() {
+        SiteServices s = site();
+
+        var planned = s.failoverCms(null, false, at(1_000), 60_000, SiteLink.CUT);
+
+        assertThat(planned.refused()).isTrue();
+        assertThat(planned.message()).contains("site link between site-a and site-b is cut")
+                .contains("cannot complete the replication to the standby CMS on pool-b");
+        assertThat(s.cmsDueMs()).isEqualTo(-1);
+        assertThat(s.failoverCms(null, false, at(1_000), 60_000, SiteLink.slow(30_000)).refused()).as("slow still carries").isFalse();
+
+        SiteServices forced = site();
+        assertThat(forced.failoverCms(null, true, at(1_000), 0, SiteLink.CUT).refused()).isFalse();
+        assertThat(forced.cmsPool()).isEqualTo("pool-b");
+    }
+
+    @Test
     void unknownSitesAndALinkFromASiteToItselfAreRejected() {
         SiteLinks links = new SiteLinks(TOPOLOGY);
 

@@ -253,7 +253,9 @@ public final class DeploymentGuardian extends AbstractBehavior<DeploymentGuardia
                     PERSISTENT_CHAT_FAILBACK ->
                     pools.get(pool).tell(new PoolProtocol.RunAdmin(a.verb(), a.args(), a.replyTo()));
             case FAILOVER_CMS -> {
-                AdminResult r = site.failoverCms(pool, bool(a, "force"), clock.now(), settings.dr().cmsFailoverMs());
+                String standby = topology.pool(site.cmsPool()).map(PoolSpec::backupPool).orElse(null);
+                AdminResult r = site.failoverCms(pool, bool(a, "force"), clock.now(), settings.dr().cmsFailoverMs(),
+                        links.forPair(site.cmsPool(), pool != null ? pool : standby));
                 if (r.refused() || site.cmsDueMs() < 0) {
                     siteVerb(a, r);
                     if (!r.refused()) {
