@@ -305,7 +305,8 @@ public sealed interface FailoverEvent {
         public SiteLinkCut { carries = List.copyOf(carries); }
         public String type() { return "site-link-cut"; }
         public String describe() {
-            return "site link " + siteA + " <-> " + siteB + " CUT" + (carries.isEmpty() ? "" : ": " + String.join("; ", carries) + " stall");
+            return "site link " + siteA + " <-> " + siteB + " CUT" + (carries.isEmpty() ? ": nothing of this deployment crosses it"
+                    : "; it carries " + String.join("; ", carries));
         }
         public Level level() { return Level.WARN; }
     }
@@ -329,7 +330,8 @@ public sealed interface FailoverEvent {
         public String type() { return "site-link-healed"; }
         public String describe() {
             return "site link " + siteA + " <-> " + siteB + " healed (was " + was + " for " + io.poolpair.model.time.Durations.format(degradedMs)
-                    + ")" + (carries.stream().anyMatch(c -> c.startsWith("Backup Service")) ? ": the Backup Service catches up at its next sync" : "");
+                    + ")" + (!was.equals("cut") ? ": crossings are no longer delayed"
+                    : carries.stream().anyMatch(c -> c.startsWith("Backup Service")) ? ": the Backup Service catches up at its next sync" : "");
         }
     }
 }

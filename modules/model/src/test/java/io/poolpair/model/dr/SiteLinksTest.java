@@ -77,7 +77,7 @@ class SiteLinksTest {
                 "Backup Service pool-a <-> pool-b (user data, conference content)",
                 "CMS replication pool-a -> pool-b",
                 "outbound federation and XMPP of pool-b through edge-a");
-        assertThat(cut.describe()).startsWith("site link site-a <-> site-b CUT: Backup Service pool-a <-> pool-b");
+        assertThat(cut.describe()).startsWith("site link site-a <-> site-b CUT; it carries Backup Service pool-a <-> pool-b");
         ServiceDropped federation = (ServiceDropped) ev.get(1);
         assertThat(federation.where().pool()).isEqualTo("edge-a");
         assertThat(federation.unit()).isEqualTo("federation routes");
