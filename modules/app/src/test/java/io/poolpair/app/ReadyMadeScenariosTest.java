@@ -15,9 +15,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every ready-made scenario of {@code scenarios/} runs end to end with its topology and passes: each of its
- * awaits sees the event SfB's rules predict within its bound, and each verb it expects refused is refused.
- * A scenario whose behaviour regressed fails its run with exit code 1. The runs are on the virtual clock, so the
- * verdicts are the same every time and no machine's speed decides them.
+ * awaits and event expectations sees the event SfB's rules predict within its bound, each {@code expect-none}
+ * sees no such event in its window, each verb it expects refused is refused, and its end-of-run figure
+ * expectations hold against the checkers' verdict. A scenario whose behaviour regressed fails its run with exit
+ * code 1. The runs are on the virtual clock, so the verdicts are the same every time and no machine's speed
+ * decides them.
  */
 @ExtendWith(LogCapturingExtension.class)
 class ReadyMadeScenariosTest {
@@ -40,6 +42,9 @@ class ReadyMadeScenariosTest {
             "two-fe-restart-order.conf,two-fe-2015.conf",
             "back-end-no-witness.conf,mirroring-no-witness-2015.conf",
             "persistent-chat-site-failover.conf,pchat-stretched-2015.conf",
+            "six-fe-quorum-loss.conf,",
+            "site-link-cut.conf,",
+            "mediation-server-loss.conf,mediation-pool-2015.conf",
     })
     void scenarioPasses(String scenario, String topology, @TempDir Path tmp) throws IOException {
         String[] args = topology == null
@@ -63,7 +68,8 @@ class ReadyMadeScenariosTest {
                             "edge-director-loss.conf", "edge-federation-route.conf", "site-failover-failback.conf",
                             "cms-failover-ordering.conf", "back-end-principal-loss.conf", "file-store-dfs-failover.conf",
                             "nine-fe-seeds.conf", "twelve-fe-start.conf", "two-fe-restart-order.conf",
-                            "back-end-no-witness.conf", "persistent-chat-site-failover.conf");
+                            "back-end-no-witness.conf", "persistent-chat-site-failover.conf", "six-fe-quorum-loss.conf",
+                            "site-link-cut.conf", "mediation-server-loss.conf");
         }
     }
 }

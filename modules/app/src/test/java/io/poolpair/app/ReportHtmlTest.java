@@ -36,8 +36,8 @@ class ReportHtmlTest {
     /**
      * pool-a (300 users) loses its site at 1:00 and is healed at 5:00; its users are signed out, reach pool-b in
      * Resiliency mode at 2:20 and are failed over (admin verb at 2:30, complete at 6:40: RTO 4:10). pool-b's
-     * b-fe2 hangs at 7:30 and is never healed. Writes: u1's write 2 (0:55) is lost inside the disaster-failover
-     * window declared from 0:50 (RPO 0:05); pool-b/u3's write 3 is lost outside any window (a violation); u4's
+     * b-fe2 hangs at 7:30 and is never healed. Writes: u1's writes 2 (0:55) and 5 (0:58) are lost inside the
+     * disaster-failover window declared from 0:50 (RPO 0:03, the span of the lost work); pool-b/u3's write 3 is lost outside any window (a violation); u4's
      * write is never read back (a notice).
      */
     private static Path handMadeRun(Path dir) throws IOException {
@@ -47,6 +47,7 @@ class ReportHtmlTest {
         h.add(op(Type.OK, "pool-b/u3", "pool-b", 3, "pool-b", 20_000));
         h.add(op(Type.OK, "pool-a/u4", "pool-a", 4, "pool-a", 30_000));
         h.add(op(Type.OK, "pool-a/u1", "pool-a", 2, "pool-a", 55_000));
+        h.add(op(Type.OK, "pool-a/u1", "pool-a", 5, "pool-a", 58_000));
         h.add(nemesis(Type.INVOKE, Category.FAULT, "kill-site", "site-a", null, 59_900));
         h.add(nemesis(Type.OK, Category.FAULT, "kill-site", "site-a", "site site-a lost: pool-a", 60_000));
         h.add(new ModelFact("pool-quorum-lost", "pool-a", null, -1, -1, null, 60_500, 60_500));
@@ -127,8 +128,8 @@ class ReportHtmlTest {
                 .contains("<td>15–20 min (≤ 20 min)</td><td>within</td>");
         assertThat(html).contains("<th>vs SfB 5 min</th><th>vs interval + slack</th>");
         String rpo = row(html, "<td>disaster-failover</td>");
-        assertThat(rpo).contains("<td>0:50.0</td><td>2:40.0</td><td class=\"num\">1</td><td>0:55.0 / 0:55.0</td>"
-                + "<td class=\"num\">0:05.0</td><td>within</td><td>within 2:30.0</td>");
+        assertThat(rpo).contains("<td>0:50.0</td><td>2:40.0</td><td class=\"num\">2</td><td>0:55.0 / 0:58.0</td>"
+                + "<td class=\"num\">0:03.0</td><td>within</td><td>within 2:30.0</td>");
 
         // outage per fault: u1 out from the site loss until its next success; u2's refusal counted apart
         String site = row(html, "<td>kill-site site-a</td>");

@@ -45,6 +45,18 @@ public final class Checks {
             return all;
         }
 
+        /**
+         * The figures as scenario expectations ask for them: {@code figure} for the whole run, {@code figure@pool}
+         * for one home pool's users; absent when not measured.
+         */
+        public Figures asFigures() {
+            Map<String, Double> all = figures();
+            return (figure, pool) -> {
+                Double d = all.get(pool == null ? figure : figure + "@" + pool);
+                return d == null ? java.util.OptionalDouble.empty() : java.util.OptionalDouble.of(d);
+            };
+        }
+
         public CheckResult result(String checker) {
             for (CheckResult r : results) if (r.checker().equals(checker)) return r;
             return null;

@@ -38,6 +38,8 @@ public final class LostWriteChecker implements Checker {
     private long acknowledged;
     private long lost;
     private long unexplained;
+    /** home pool -> {lost, unexplained} */
+    private final Map<String, long[]> byHome = new java.util.TreeMap<>();
     private long reads;
 
     /** With the interval and slack taken from the history's header. */
@@ -97,10 +99,13 @@ public final class LostWriteChecker implements Checker {
         for (int i = 0; i < w.n; i++) {
             if (Arrays.binarySearch(sorted, w.ids[i]) >= 0) continue;
             lost++;
+            long[] h = byHome.computeIfAbsent(w.home, x -> new long[2]);
+            h[0]++;
             String pool = pools.get(w.pools[i]);
             Window win = covering(pool, w.home, w.groups[i], w.ackMs[i]);
             if (win == null) {
                 unexplained++;
+                h[1]++;
                 findings.add(Finding.violation("unexplained-lost-write", op.user() + ": write " + w.ids[i]
                         + " acknowledged by " + pool + (w.groups[i] >= 0 ? " (routing group " + w.groups[i] + ")" : "")
                         + " at " + seconds(w.ackMs[i]) + " is missing from the final read, outside any loss window the model declared",
@@ -154,10 +159,14 @@ public final class LostWriteChecker implements Checker {
         }
         long bound = syncIntervalMs < 0 ? Long.MAX_VALUE : syncIntervalMs + rpoSlackMs;
         long rpo = -1;
+        Map<String, Long> rpoByPool = new java.util.TreeMap<>();
         List<Map<String, Object>> details = new ArrayList<>();
         for (Window w : windows) {
             long measured = w.lost == 0 ? 0 : w.newestLostMs - w.oldestLostMs;
-            rpo = Math.max(rpo, measured);
+            if (w.lost > 0) {
+                rpo = Math.max(rpo, measured);
+                rpoByPool.merge(w.home != null ? w.home : w.pool, measured, Math::max);
+            }
             if (w.lost > 0 && measured > bound) {
                 findings.add(Finding.violation("rpo-exceeded", w.kind + " of " + w.pool + (w.group >= 0 ? " group " + w.group : "")
                         + " at " + seconds(w.toMs) + ": the lost writes span " + seconds(measured) + " of acknowledged work (from "
@@ -182,8 +191,13 @@ public final class LostWriteChecker implements Checker {
         figures.put("acknowledged-writes", (double) acknowledged);
         figures.put("lost-writes", (double) lost);
         figures.put("unexplained-lost-writes", (double) unexplained);
-        figures.put("rpo", (double) Math.max(0, rpo));
+        if (rpo >= 0) figures.put("rpo", (double) rpo);
         figures.put("final-reads", (double) reads);
+        for (Map.Entry<String, long[]> e : byHome.entrySet()) {
+            figures.put("lost-writes@" + e.getKey(), (double) e.getValue()[0]);
+            figures.put("unexplained-lost-writes@" + e.getKey(), (double) e.getValue()[1]);
+        }
+        for (Map.Entry<String, Long> e : rpoByPool.entrySet()) figures.put("rpo@" + e.getKey(), (double) e.getValue());
         return findings.result(name(), figures, details);
     }
 

@@ -45,6 +45,8 @@ public final class OutageChecker implements Checker {
     private long lastMs;
     private long failed;
     private long refused;
+    /** home pool -> {failed, refused} */
+    private final Map<String, long[]> opsByHome = new TreeMap<>();
 
     @Override
     public String name() { return "outage"; }
@@ -76,9 +78,11 @@ public final class OutageChecker implements Checker {
         } else if (record instanceof ClientOp op && !op.f().equals("read")) {
             if (op.type() == Type.FAIL && op.refused()) {
                 refused++;
+                opsByHome.computeIfAbsent(op.home(), h -> new long[2])[1]++;
                 current().refused++;
             } else if (op.type() == Type.FAIL) {
                 failed++;
+                opsByHome.computeIfAbsent(op.home(), h -> new long[2])[0]++;
                 Fault f = current();
                 f.failed++;
                 if (!down.containsKey(op.user())) down.put(op.user(), new Down(f, op.home(), op.group(), op.emulatedMs()));
@@ -136,14 +140,33 @@ public final class OutageChecker implements Checker {
         Map<String, Double> figures = new LinkedHashMap<>();
         Distribution.Summary s = all.summary();
         figures.put("affected-users", (double) affectedUsers);
-        figures.put("outage-p50", (double) Math.max(0, s.p50Ms()));
-        figures.put("outage-p99", (double) Math.max(0, s.p99Ms()));
-        figures.put("outage-max", (double) Math.max(0, s.maxMs()));
+        if (s.count() > 0) {
+            figures.put("outage-p50", (double) s.p50Ms());
+            figures.put("outage-p99", (double) s.p99Ms());
+            figures.put("outage-max", (double) s.maxMs());
+        }
         figures.put("failed-operations", (double) failed);
         figures.put("refused-by-resiliency", (double) refused);
         long rto = -1;
-        for (Map<String, Object> p : procedures) rto = Math.max(rto, (Long) p.get("rtoMs"));
-        figures.put("procedural-rto", (double) Math.max(0, rto));
+        Map<String, Long> rtoByHome = new TreeMap<>();
+        for (Map<String, Object> p : procedures) {
+            long r = (Long) p.get("rtoMs");
+            rto = Math.max(rto, r);
+            if (r >= 0) rtoByHome.merge((String) p.get("home"), r, Math::max);
+        }
+        if (rto >= 0) figures.put("procedural-rto", (double) rto);
+        for (Map.Entry<String, Distribution.Summary> e : perPoolFigures(reported).entrySet()) {
+            Distribution.Summary ps = e.getValue();
+            figures.put("affected-users@" + e.getKey(), (double) ps.count());
+            figures.put("outage-p50@" + e.getKey(), (double) ps.p50Ms());
+            figures.put("outage-p99@" + e.getKey(), (double) ps.p99Ms());
+            figures.put("outage-max@" + e.getKey(), (double) ps.maxMs());
+        }
+        for (Map.Entry<String, long[]> e : opsByHome.entrySet()) {
+            figures.put("failed-operations@" + e.getKey(), (double) e.getValue()[0]);
+            figures.put("refused-by-resiliency@" + e.getKey(), (double) e.getValue()[1]);
+        }
+        for (Map.Entry<String, Long> e : rtoByHome.entrySet()) figures.put("procedural-rto@" + e.getKey(), (double) e.getValue());
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("faults", perFault);
         details.put("procedures", procedures);

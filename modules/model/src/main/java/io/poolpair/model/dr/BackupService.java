@@ -102,17 +102,35 @@ public final class BackupService {
      * {@code linkUp}: whether the sites can reach each other.
      */
     public List<FailoverEvent> tick(Time now, boolean aUp, boolean bUp, boolean linkUp) {
+        return tick(now, aUp, bUp, SiteLink.of(linkUp));
+    }
+
+    /**
+     * Runs what is due at {@code now} over the site link in its condition {@code link} ({@link SiteLinks}): syncs
+     * in flight over a slow link that have arrived complete; then, when a sync is due, it runs if both pools
+     * run and the link carries (else the direction is in backlog and anything in flight is lost on the way).
+     * Over a slow link a sync's data reaches the partner {@link SiteLink#delayMs()} later.
+     */
+    public List<FailoverEvent> tick(Time now, boolean aUp, boolean bUp, SiteLink link) {
         List<FailoverEvent> ev = new ArrayList<>();
+        // syncs on their way over a slow link arrive if the link still carries and the target still runs
+        deliver(aToB, link.carries() && bUp, now, siteA, ev, USER_DATA);
+        deliver(bToA, link.carries() && aUp, now, siteB, ev, USER_DATA);
+        if (cms != null) {
+            boolean towardB = cms.source().equals(poolA);
+            deliver(cms, link.carries() && (towardB ? bUp : aUp), now, towardB ? siteA : siteB, ev, CMS);
+        }
         if (now.emulatedMs() < nextSyncMs) return ev;
         // a fixed schedule: a sync that fires a little late does not push every later one back
         long scheduled = nextSyncMs;
         do {
             nextSyncMs += intervalMs;
         } while (nextSyncMs <= now.emulatedMs());
-        boolean can = aUp && bUp && linkUp;
-        syncOne(aToB, can, now, scheduled, siteA, ev, "UserServices.PresenceFocus");
-        syncOne(bToA, can, now, scheduled, siteB, ev, "UserServices.PresenceFocus");
-        if (cms != null) syncOne(cms, can, now, scheduled, cms.source().equals(poolA) ? siteA : siteB, ev, "CentralMgmt.CMSMaster");
+        boolean can = aUp && bUp && link.carries();
+        long delay = link.delayMs();
+        syncOne(aToB, can, delay, now, scheduled, siteA, ev, USER_DATA);
+        syncOne(bToA, can, delay, now, scheduled, siteB, ev, USER_DATA);
+        if (cms != null) syncOne(cms, can, delay, now, scheduled, cms.source().equals(poolA) ? siteA : siteB, ev, CMS);
         if (can) {
             contentShippedAtoB = contentA;
             contentShippedBtoA = contentB;
@@ -122,18 +140,50 @@ public final class BackupService {
 
     /** Syncs now, whatever the interval (Invoke-CsBackupServiceSync, or a final sync for a planned failover). */
     public List<FailoverEvent> syncNow(Time now, boolean aUp, boolean bUp, boolean linkUp) {
-        nextSyncMs = now.emulatedMs();
-        return tick(now, aUp, bUp, linkUp);
+        return syncNow(now, aUp, bUp, SiteLink.of(linkUp));
     }
 
-    private static void syncOne(ReplicationDirection d, boolean can, Time now, long scheduled, String site,
+    /** {@link #syncNow(Time, boolean, boolean, boolean)} over a site link in its condition {@code link}. */
+    public List<FailoverEvent> syncNow(Time now, boolean aUp, boolean bUp, SiteLink link) {
+        nextSyncMs = now.emulatedMs();
+        return tick(now, aUp, bUp, link);
+    }
+
+    /**
+     * When something is next due: the next scheduled sync, or an earlier arrival of a sync in flight over a
+     * slow link.
+     */
+    public long nextDueMs() {
+        long due = nextSyncMs;
+        for (ReplicationDirection d : cms == null ? List.of(aToB, bToA) : List.of(aToB, bToA, cms)) {
+            long t = d.nextArrivalMs();
+            if (t >= 0 && t < due) due = t;
+        }
+        return due;
+    }
+
+    private static final String USER_DATA = "UserServices.PresenceFocus";
+    private static final String CMS = "CentralMgmt.CMSMaster";
+
+    private static void syncOne(ReplicationDirection d, boolean can, long delayMs, Time now, long scheduled, String site,
                                 List<FailoverEvent> ev, String module) {
         int pending = d.pendingCount();
         long lag = d.lagMs(now.emulatedMs());
-        ReplicationDirection.State changed = d.sync(now.emulatedMs(), scheduled, can);
+        ReplicationDirection.State changed = d.sync(now.emulatedMs(), scheduled, can, delayMs);
         if (changed != null) {
             ev.add(new BackupState(now, Where.pool(site, d.source()), d.source(), d.target(), module,
                     changed.label(), can ? 0 : lag, can ? 0 : pending));
+        }
+    }
+
+    private static void deliver(ReplicationDirection d, boolean can, Time now, String site, List<FailoverEvent> ev, String module) {
+        if (!can) {
+            d.dropInFlight();
+            return;
+        }
+        ReplicationDirection.State changed = d.deliver(now.emulatedMs());
+        if (changed != null) {
+            ev.add(new BackupState(now, Where.pool(site, d.source()), d.source(), d.target(), module, changed.label(), 0, 0));
         }
     }
 

@@ -202,7 +202,12 @@ public final class PoolPair {
 
     /** Ships whatever waits now (a planned CMS failover waits for replication to complete). */
     public List<FailoverEvent> syncNow(Time now, boolean linkUp) {
-        return backup.syncNow(now, a.up, b.up, linkUp);
+        return syncNow(now, SiteLink.of(linkUp));
+    }
+
+    /** {@link #syncNow(Time, boolean)} over the site link between the pair's sites in its condition {@code link}. */
+    public List<FailoverEvent> syncNow(Time now, SiteLink link) {
+        return backup.syncNow(now, a.up, b.up, link);
     }
 
     /** The back end of a pool became unavailable or available again. */
@@ -227,7 +232,7 @@ public final class PoolPair {
 
     /** When the next timed transition is due, or -1. */
     public long nextDueMs() {
-        long due = backup.nextSyncMs();
+        long due = backup.nextDueMs();
         for (Side s : List.of(a, b)) {
             for (long t : new long[] {s.relogonDueMs, s.returnHomeDueMs, s.failoverDueMs, s.failbackDueMs, s.autoFailoverDueMs,
                     s.backEndDownSinceMs >= 0 && s.mode == UserMode.NORMAL && s.pool.equals(s.servedBy)
@@ -252,7 +257,16 @@ public final class PoolPair {
 
     /** Runs every timed transition due at {@code now}: Backup Service syncs, Registrar timers, failover ends. */
     public List<FailoverEvent> tick(Time now, boolean linkUp) {
-        List<FailoverEvent> ev = new ArrayList<>(backup.tick(now, a.up, b.up, linkUp));
+        return tick(now, SiteLink.of(linkUp));
+    }
+
+    /**
+     * {@link #tick(Time, boolean)} with the site link between the pair's sites in its condition {@code link}
+     * ({@link SiteLinks}): it only affects the Backup Service. A cut link is no pool failure: it starts no
+     * Registrar timer and no automatic failover (those follow {@link #poolServing} only).
+     */
+    public List<FailoverEvent> tick(Time now, SiteLink link) {
+        List<FailoverEvent> ev = new ArrayList<>(backup.tick(now, a.up, b.up, link));
         long t = now.emulatedMs();
         for (Side s : List.of(a, b)) {
             Side p = partner(s);
@@ -295,6 +309,15 @@ public final class PoolPair {
      * disaster mode loses what the Backup Service had not shipped, and reports it.
      */
     public AdminResult failover(String home, boolean disaster, boolean linkUp, Time now) {
+        return failover(home, disaster, SiteLink.of(linkUp), now);
+    }
+
+    /**
+     * {@link #failover(String, boolean, boolean, Time)} over the site link in its condition {@code link}: a
+     * planned failover needs its final sync to reach the partner, so it is refused while the link is cut, and
+     * takes the link's delay longer while it is slow. Disaster mode does not use the link.
+     */
+    public AdminResult failover(String home, boolean disaster, SiteLink link, Time now) {
         String verb = "failover-pool";
         Side s = side(home);
         Side p = partner(s);
@@ -309,6 +332,10 @@ public final class PoolPair {
         if (!p.up) return refused(now, w, verb, "backup pool " + p.pool + " is not running");
         if (!disaster && !s.up) {
             return refused(now, w, verb, "pool " + home + " is unreachable: a failover without disaster mode needs it up (use disaster)");
+        }
+        if (!disaster && !link.carries()) {
+            return refused(now, w, verb, "the site link " + s.site + " <-> " + p.site + " is cut: the final sync of a planned failover"
+                    + " cannot reach " + p.pool + " (heal the link, or use disaster mode and lose what was not shipped)");
         }
         List<FailoverEvent> ev = new ArrayList<>();
         setState(s, DrState.FAILING_OVER, disaster ? "disaster mode" : "planned: source read-only, final sync", now, ev);
@@ -331,12 +358,13 @@ public final class PoolPair {
             }
         } else {
             out.setSourceReadOnly(true);
-            ev.addAll(backup.syncNow(now, a.up, b.up, linkUp));
+            ev.addAll(backup.syncNow(now, a.up, b.up, link));
         }
         if (s.mode == UserMode.SIGNED_OUT && settings.relogon() == DrSettings.Relogon.REDIRECT) {
             move(s, UserMode.RESILIENCY, p.pool, "admin started failover", now, ev);
         }
-        s.failoverDueMs = now.emulatedMs() + settings.poolFailoverMs();
+        // a planned failover waits for its final sync, which a slow link delays
+        s.failoverDueMs = now.emulatedMs() + settings.poolFailoverMs() + (disaster ? 0 : link.delayMs());
         return AdminResult.done(ev, "failover of " + home + "'s users to " + p.pool + " started ("
                 + (disaster ? "disaster mode" : "planned") + ")");
     }
@@ -362,6 +390,15 @@ public final class PoolPair {
      * full service there; conferences they organized end and must be rejoined.
      */
     public AdminResult failback(String home, boolean disaster, boolean linkUp, Time now) {
+        return failback(home, disaster, SiteLink.of(linkUp), now);
+    }
+
+    /**
+     * {@link #failback(String, boolean, boolean, Time)} over the site link in its condition {@code link}: a
+     * failback ships a last sync both ways, so with the backup pool up it is refused while the link is cut,
+     * and takes the link's delay longer while it is slow.
+     */
+    public AdminResult failback(String home, boolean disaster, SiteLink link, Time now) {
         String verb = "failback-pool";
         Side s = side(home);
         Side p = partner(s);
@@ -373,6 +410,10 @@ public final class PoolPair {
         if (!s.up) return refused(now, w, verb, "home pool " + home + " is not running yet");
         if (!p.up && !disaster) {
             return refused(now, w, verb, "backup pool " + p.pool + " is down: use disaster mode (what its users made there is lost)");
+        }
+        if (p.up && !link.carries()) {
+            return refused(now, w, verb, "the site link " + s.site + " <-> " + p.site + " is cut: the last sync of a failback cannot"
+                    + " cross it (heal the link first)");
         }
         List<FailoverEvent> ev = new ArrayList<>();
         ReplicationDirection back = backup.from(p.pool);
@@ -393,14 +434,14 @@ public final class PoolPair {
                         "disaster-mode failback: writes of " + s.pool + "'s users on " + p.pool + " not yet shipped home"));
             }
         } else {
-            ev.addAll(backup.syncNow(now, a.up, b.up, linkUp));
+            ev.addAll(backup.syncNow(now, a.up, b.up, link));
         }
         backup.from(s.pool).setSourceReadOnly(false);
         move(s, UserMode.RESILIENCY, s.pool, "failback: moved home in Resiliency mode", now, ev);
         ev.add(new NotReplicated(now, w, "conferences", "conferences organized by " + s.pool
                 + "'s users end; participants must rejoin after failback [S4]"));
         long per = settings.failbackPer20000UsersMs();
-        s.failbackDueMs = now.emulatedMs() + Math.max(per / 20, Math.round(per * (s.users / 20_000.0)));
+        s.failbackDueMs = now.emulatedMs() + Math.max(per / 20, Math.round(per * (s.users / 20_000.0))) + (p.up ? link.delayMs() : 0);
         return AdminResult.done(ev, "failback of " + home + " started (about " + (s.failbackDueMs - now.emulatedMs()) / 1000
                 + " s emulated for " + s.users + " users)");
     }

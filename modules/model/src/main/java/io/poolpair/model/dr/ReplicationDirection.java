@@ -26,6 +26,8 @@ public final class ReplicationDirection {
     private State state = State.STEADY;
     private boolean sourceReadOnly;
     private long shipped;
+    /** Syncs sent over a slow site link, not yet arrived: {arrival ms, cutoff ms}, oldest first. */
+    private final Deque<long[]> inFlight = new ArrayDeque<>();
 
     private java.util.function.Consumer<WriteRecord> onShipped = w -> { };
 
@@ -65,19 +67,57 @@ public final class ReplicationDirection {
      * ships what was written up to its scheduled time; later writes wait for the next sync.
      */
     public State sync(long nowMs, long scheduledMs, boolean canRun) {
+        return sync(nowMs, scheduledMs, canRun, 0);
+    }
+
+    /**
+     * The same over a site link that delays every crossing by {@code delayMs} (0: at once). A delayed sync
+     * takes what was written up to its scheduled time, but it reaches the target only {@code delayMs} later
+     * ({@link #deliver}); until then those writes still wait here (they count in the lag and are lost if the
+     * source is cut off) and the state does not change. A sync that cannot run drops whatever was in flight:
+     * it never arrives, and the next sync that runs ships it again.
+     */
+    public State sync(long nowMs, long scheduledMs, boolean canRun, long delayMs) {
         State before = state;
-        if (canRun) {
-            long cutoff = Math.min(nowMs, scheduledMs);
-            while (!pending.isEmpty() && pending.peekFirst().emulatedMs() <= cutoff) {
-                onShipped.accept(pending.removeFirst());
-                shipped++;
-            }
-            lastCompletedSyncMs = cutoff;
-            state = sourceReadOnly ? State.FINAL : State.STEADY;
-        } else {
+        long cutoff = Math.min(nowMs, scheduledMs);
+        if (!canRun) {
+            inFlight.clear();
             state = State.BACKLOG;
+        } else if (delayMs > 0) {
+            inFlight.addLast(new long[] {nowMs + delayMs, cutoff});
+        } else {
+            arrive(cutoff);
         }
         return state != before ? state : null;
+    }
+
+    /** Syncs in flight that have arrived by {@code nowMs} complete. Returns the new state if it changed, else null. */
+    public State deliver(long nowMs) {
+        State before = state;
+        while (!inFlight.isEmpty() && inFlight.peekFirst()[0] <= nowMs) arrive(inFlight.removeFirst()[1]);
+        return state != before ? state : null;
+    }
+
+    /** When the oldest sync in flight arrives, or -1. */
+    public long nextArrivalMs() {
+        return inFlight.isEmpty() ? -1 : inFlight.peekFirst()[0];
+    }
+
+    /** Syncs in flight never arrive (the link was cut, or the target stopped): their writes wait for the next sync. */
+    public void dropInFlight() {
+        inFlight.clear();
+    }
+
+    /** Syncs sent over a slow link and not yet arrived. */
+    public int inFlightCount() { return inFlight.size(); }
+
+    private void arrive(long cutoff) {
+        while (!pending.isEmpty() && pending.peekFirst().emulatedMs() <= cutoff) {
+            onShipped.accept(pending.removeFirst());
+            shipped++;
+        }
+        lastCompletedSyncMs = Math.max(lastCompletedSyncMs, cutoff);
+        state = sourceReadOnly ? State.FINAL : State.STEADY;
     }
 
     /**
@@ -87,6 +127,7 @@ public final class ReplicationDirection {
     public List<WriteRecord> cutOff() {
         List<WriteRecord> lost = new ArrayList<>(pending);
         pending.clear();
+        inFlight.clear();
         return lost;
     }
 

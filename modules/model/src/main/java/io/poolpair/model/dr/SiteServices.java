@@ -91,6 +91,15 @@ public final class SiteServices {
      * a pool failover is refused until then.
      */
     public AdminResult failoverCms(String target, boolean force, Time now, long durationMs) {
+        return failoverCms(target, force, now, durationMs, SiteLink.UP);
+    }
+
+    /**
+     * The same, with the site link between the master's and the standby's sites in its condition {@code link}
+     * ({@link SiteLinks}): a planned CMS failover (master up, no force) first completes the replication to the
+     * standby, so it is refused while that link is cut. A forced failover does not wait for replication.
+     */
+    public AdminResult failoverCms(String target, boolean force, Time now, long durationMs, SiteLink link) {
         String verb = "failover-cms";
         if (cmsDueMs >= 0) {
             return refused(now, Where.pool(null, cmsPool), verb, "a CMS failover to " + cmsTarget + " is already running");
@@ -109,6 +118,11 @@ public final class SiteServices {
         boolean masterUp = poolUp.getOrDefault(cmsPool, false);
         if (!masterUp && !force) {
             return refused(now, w, verb, "the CMS master pool " + cmsPool + " is down: a disaster-mode CMS failover needs force");
+        }
+        if (masterUp && !force && !link.carries()) {
+            return refused(now, w, verb, "the site link between " + cms.site() + " and " + topology.pool(to).map(PoolSpec::site).orElse("?")
+                    + " is cut: a planned CMS failover cannot complete the replication to the standby CMS on " + to
+                    + " (heal the link, or use force and lose what was not replicated)");
         }
         cmsMode = masterUp ? "planned: replication completed, source read-only" : "disaster (force)";
         if (durationMs > 0) {

@@ -13,5 +13,5 @@ public final class EventTypes {
             "load-redistributed", "capacity-exceeded", "service-dropped",
             "admin-verb-started", "admin-verb-finished", "admin-verb-refused", "data-lost", "run-marker",
             "pool-failover-state", "backup-state", "users-moved", "cms-moved", "edge-route-changed", "not-replicated",
-            "back-end-state", "operations-refused");
+            "back-end-state", "operations-refused", "site-link-cut", "site-link-slowed", "site-link-healed");
 }

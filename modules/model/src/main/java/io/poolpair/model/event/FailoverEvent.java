@@ -294,5 +294,44 @@ public sealed interface FailoverEvent {
         }
         public Level level() { return Level.WARN; }
     }
-}
 
+    // ----- site links -----
+
+    /**
+     * The network link between two sites was cut: nothing crosses it until it heals. {@code carries}: what crosses
+     * it in this deployment (Backup Service pairs, CMS replication, federation, next hops).
+     */
+    record SiteLinkCut(Time time, Where where, String siteA, String siteB, List<String> carries) implements FailoverEvent {
+        public SiteLinkCut { carries = List.copyOf(carries); }
+        public String type() { return "site-link-cut"; }
+        public String describe() {
+            return "site link " + siteA + " <-> " + siteB + " CUT" + (carries.isEmpty() ? ": nothing of this deployment crosses it"
+                    : "; it carries " + String.join("; ", carries));
+        }
+        public Level level() { return Level.WARN; }
+    }
+
+    /** The link between two sites is slow: everything that crosses it arrives {@code delayMs} (emulated) later. */
+    record SiteLinkSlowed(Time time, Where where, String siteA, String siteB, long delayMs, List<String> carries)
+            implements FailoverEvent {
+        public SiteLinkSlowed { carries = List.copyOf(carries); }
+        public String type() { return "site-link-slowed"; }
+        public String describe() {
+            return "site link " + siteA + " <-> " + siteB + " SLOW: every crossing delayed " + io.poolpair.model.time.Durations.format(delayMs)
+                    + (carries.isEmpty() ? "" : " (" + String.join("; ", carries) + ")");
+        }
+        public Level level() { return Level.WARN; }
+    }
+
+    /** The link between two sites is up again after {@code degradedMs} (emulated) cut or slow; {@code was}: cut or slow (…). */
+    record SiteLinkHealed(Time time, Where where, String siteA, String siteB, String was, long degradedMs, List<String> carries)
+            implements FailoverEvent {
+        public SiteLinkHealed { carries = List.copyOf(carries); }
+        public String type() { return "site-link-healed"; }
+        public String describe() {
+            return "site link " + siteA + " <-> " + siteB + " healed (was " + was + " for " + io.poolpair.model.time.Durations.format(degradedMs)
+                    + ")" + (!was.equals("cut") ? ": crossings are no longer delayed"
+                    : carries.stream().anyMatch(c -> c.startsWith("Backup Service")) ? ": the Backup Service catches up at its next sync" : "");
+        }
+    }
+}

@@ -11,4 +11,13 @@ public record Scenario(String name, String description, Double timeScale, List<S
     public Scenario {
         steps = List.copyOf(steps);
     }
+
+    /**
+     * The end-of-run figure expectations ({@code { expect = lost-writes, equals = 0 }}), in step order: the
+     * runner does not check them; after the run the caller evaluates them against the run's figures with
+     * {@link io.poolpair.model.check.FigureExpectations#evaluate}.
+     */
+    public List<Step.ExpectFigure> figureExpectations() {
+        return steps.stream().filter(Step.ExpectFigure.class::isInstance).map(Step.ExpectFigure.class::cast).toList();
+    }
 }

@@ -9,6 +9,9 @@ import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import io.poolpair.model.check.Comparison;
+import io.poolpair.model.check.Figure;
+import io.poolpair.model.dr.SiteLink;
 import io.poolpair.model.event.EventTypes;
 import io.poolpair.model.topology.InvalidInputException;
 import io.poolpair.model.topology.Origin;
@@ -33,9 +36,16 @@ public final class ScenarioLoader {
 
     private static final Set<String> ACTIONS = Set.of("note", "wait", "kill", "hang", "restart", "kill-pool",
             "hang-pool", "restart-pool", "heal", "heal-pool", "heal-all", "admin", "await", "kill-site", "heal-site",
-            "fail-backend", "heal-backend", "query", "fail-file-server", "heal-file-server");
+            "fail-backend", "heal-backend", "query", "fail-file-server", "heal-file-server", "expect-none", "cut-link",
+            "slow-link", "heal-link");
+    /**
+     * {@code expect} is an action of its own ({@code { expect = pool-quorum-lost, ... }}) and a modifier of
+     * {@code admin} ({@code expect = refused}): a step whose only action-like key is {@code expect} is an expectation.
+     */
+    private static final String EXPECT = "expect";
     private static final Set<String> MODIFIERS = Set.of("pool", "server", "edge", "force", "disaster", "within", "component",
-            "expect", "text");
+            EXPECT, "text", "delay", "equals", "at-most", "at-least");
+    private static final List<String> COMPARISONS = List.of("equals", "at-most", "at-least");
     private static final Set<String> TOP = Set.of("format-version", "name", "description", "time-scale", "steps");
 
     private ScenarioLoader() {}
@@ -126,12 +136,19 @@ public final class ScenarioLoader {
                 action = k;
             } else if (!MODIFIERS.contains(k)) {
                 problems.add(Problem.error(origin(file, o.get(k)), field + "." + k, "unknown field '" + k
-                        + "' (actions: " + String.join(", ", new java.util.TreeSet<>(ACTIONS)) + ")"));
+                        + "' (actions: " + actionList() + ")"));
                 return null;
             }
         }
+        if (action == null && o.containsKey(EXPECT)) {
+            action = EXPECT;
+        } else if (action != null && !action.equals("admin") && o.containsKey(EXPECT)) {
+            problems.add(Problem.error(origin(file, o.get(EXPECT)), field + "." + EXPECT, "a step has one action; found '" + action
+                    + "' and 'expect' (expect is an action of its own, and a modifier of admin only)"));
+            return null;
+        }
         if (action == null) {
-            problems.add(Problem.error(at, field, "no action (one of " + String.join(", ", new java.util.TreeSet<>(ACTIONS)) + ")"));
+            problems.add(Problem.error(at, field, "no action (one of " + actionList() + ")"));
             return null;
         }
         ConfigValue v = o.get(action);
@@ -232,6 +249,10 @@ public final class ScenarioLoader {
                             o.containsKey("server") ? str(o.get("server")) : null,
                             o.containsKey("text") ? str(o.get("text")) : null, within, vo);
                 }
+                case EXPECT, "expect-none":
+                    return expectation(o, action.equals("expect-none"), file, field, problems);
+                case "cut-link", "slow-link", "heal-link":
+                    return siteLink(o, action, file, field, problems);
                 default:
                     return null;
             }
@@ -239,6 +260,127 @@ public final class ScenarioLoader {
             problems.add(Problem.error(vo, f, "must be a string"));
             return null;
         }
+    }
+
+    /**
+     * {@code expect} / {@code expect-none}: an event type gives an event expectation (pool, server, text,
+     * within); a figure name gives an end-of-run figure expectation (pool, and one of equals, at-most, at-least).
+     */
+    private static Step expectation(ConfigObject o, boolean none, String file, String field, List<Problem> problems) {
+        String action = none ? "expect-none" : EXPECT;
+        ConfigValue v = o.get(action);
+        Origin vo = origin(file, v);
+        String name = str(v);
+        if (EventTypes.ALL.contains(name)) {
+            for (String k : COMPARISONS) {
+                if (o.containsKey(k)) {
+                    problems.add(Problem.error(origin(file, o.get(k)), field + "." + k, "'" + k + "' compares an end-of-run figure ("
+                            + Figure.allowed() + "); '" + name + "' is an event type, expected with pool, server, text, within"));
+                    return null;
+                }
+            }
+            long within = 60_000;
+            if (o.containsKey("within")) within = duration(o.get("within"), field + ".within", origin(file, o.get("within")), problems);
+            return new Step.ExpectEvent(none, name, o.containsKey("pool") ? str(o.get("pool")) : null,
+                    o.containsKey("server") ? str(o.get("server")) : null, o.containsKey("text") ? str(o.get("text")) : null, within, vo);
+        }
+        Figure figure = Figure.parse(name);
+        if (figure == null) {
+            problems.add(Problem.error(vo, field + "." + action, "unknown event type or figure '" + name + "' (event types: see"
+                    + " docs/events.md; figures: " + Figure.allowed() + ")"));
+            return null;
+        }
+        if (none) {
+            problems.add(Problem.error(vo, field + "." + action, "expect-none takes an event type; '" + name
+                    + "' is a figure: write { expect = " + name + ", equals = 0 }"));
+            return null;
+        }
+        for (String k : List.of("server", "text", "within")) {
+            if (o.containsKey(k)) {
+                problems.add(Problem.error(origin(file, o.get(k)), field + "." + k, "a figure expectation takes pool and one of "
+                        + String.join(", ", COMPARISONS) + ", not '" + k + "' ('" + name + "' is checked at the end of the run)"));
+                return null;
+            }
+        }
+        List<String> given = COMPARISONS.stream().filter(o::containsKey).toList();
+        if (given.size() != 1) {
+            problems.add(Problem.error(vo, field, given.isEmpty()
+                    ? "figure expectation " + name + " needs one of " + String.join(", ", COMPARISONS) + " (e.g. equals = 0)"
+                    : "figure expectation " + name + " takes one comparison; found " + String.join(" and ", given)));
+            return null;
+        }
+        String key = given.get(0);
+        ConfigValue cv = o.get(key);
+        Origin co = origin(file, cv);
+        double value;
+        if (figure.isDuration()) {
+            int before = problems.size();
+            value = duration(cv, field + "." + key, co, problems);
+            if (problems.size() > before) return null;
+        } else {
+            Object u = cv.unwrapped();
+            if (!(u instanceof Number n) || n.doubleValue() < 0 || n.doubleValue() != Math.rint(n.doubleValue())) {
+                problems.add(Problem.error(co, field + "." + key, name + " is a count: give a whole number >= 0, got '" + u + "'"));
+                return null;
+            }
+            value = n.doubleValue();
+        }
+        String pool = o.containsKey("pool") ? str(o.get("pool")) : null;
+        if (pool != null && !figure.perPool()) {
+            problems.add(Problem.error(origin(file, o.get("pool")), field + ".pool", name + " is measured for the whole run: it takes no pool"));
+            return null;
+        }
+        return new Step.ExpectFigure(figure, pool, Comparison.parse(key), value, vo);
+    }
+
+    /** {@code cut-link}, {@code slow-link} (with {@code delay}) or {@code heal-link} = [two site names]. */
+    private static Step siteLink(ConfigObject o, String action, String file, String field, List<Problem> problems) {
+        ConfigValue v = o.get(action);
+        Origin vo = origin(file, v);
+        String f = field + "." + action;
+        List<String> sites = new ArrayList<>();
+        int elements = -1;
+        if (v.valueType() == ConfigValueType.LIST) {
+            elements = ((ConfigList) v).size();
+            for (ConfigValue x : (ConfigList) v) {
+                if (x.valueType() == ConfigValueType.STRING) sites.add((String) x.unwrapped());
+            }
+        }
+        if (elements != 2 || sites.size() != 2) {
+            problems.add(Problem.error(vo, f, "must be a list of two site names, e.g. [\"site-a\", \"site-b\"]"));
+            return null;
+        }
+        if (sites.get(0).equals(sites.get(1))) {
+            problems.add(Problem.error(vo, f, "a site link joins two different sites; got '" + sites.get(0) + "' twice"));
+            return null;
+        }
+        boolean slow = action.equals("slow-link");
+        if (!slow && o.containsKey("delay")) {
+            problems.add(Problem.error(origin(file, o.get("delay")), field + ".delay", "only slow-link takes a delay"));
+            return null;
+        }
+        SiteLink link = action.equals("cut-link") ? SiteLink.CUT : SiteLink.UP;
+        if (slow) {
+            if (!o.containsKey("delay")) {
+                problems.add(Problem.error(vo, field + ".delay", "slow-link needs a delay, e.g. delay = 30s (emulated)"));
+                return null;
+            }
+            int before = problems.size();
+            long d = duration(o.get("delay"), field + ".delay", origin(file, o.get("delay")), problems);
+            if (problems.size() > before) return null;
+            if (d <= 0) {
+                problems.add(Problem.error(origin(file, o.get("delay")), field + ".delay", "must be > 0"));
+                return null;
+            }
+            link = SiteLink.slow(d);
+        }
+        return new Step.SiteLinkFault(sites.get(0), sites.get(1), link, vo);
+    }
+
+    private static String actionList() {
+        java.util.TreeSet<String> all = new java.util.TreeSet<>(ACTIONS);
+        all.add(EXPECT);
+        return String.join(", ", all);
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
@@ -307,6 +449,27 @@ public final class ScenarioLoader {
                 var ps = t.pool(bf.pool());
                 if (ps.isEmpty() || ps.get().role() != Role.FRONT_END) {
                     p.add(Problem.error(bf.origin(), field, "no Front End pool named '" + bf.pool() + "' in " + t.file()));
+                }
+            } else if (step instanceof Step.ExpectEvent x) {
+                if (x.pool() != null && t.pool(x.pool()).isEmpty()) {
+                    p.add(Problem.error(x.origin(), field + ".pool", "no pool named '" + x.pool() + "' in " + t.file()));
+                }
+                if (x.server() != null && t.poolOfServer(x.server()).isEmpty()) {
+                    p.add(Problem.error(x.origin(), field + ".server", "no server named '" + x.server() + "' in " + t.file()));
+                }
+            } else if (step instanceof Step.ExpectFigure x) {
+                if (x.pool() != null) {
+                    var ps = t.pool(x.pool());
+                    if (ps.isEmpty() || ps.get().role() != Role.FRONT_END) {
+                        p.add(Problem.error(x.origin(), field + ".pool", "no Front End pool named '" + x.pool() + "' in " + t.file()
+                                + " (figures are per home pool of users)"));
+                    }
+                }
+            } else if (step instanceof Step.SiteLinkFault l) {
+                for (String site : List.of(l.siteA(), l.siteB())) {
+                    if (t.sites().stream().noneMatch(x -> x.name().equals(site))) {
+                        p.add(Problem.error(l.origin(), field, "no site named '" + site + "' in " + t.file()));
+                    }
                 }
             } else if (step instanceof Step.Await w) {
                 {

@@ -1,5 +1,8 @@
 package io.poolpair.model.scenario;
 
+import io.poolpair.model.check.Comparison;
+import io.poolpair.model.check.Figure;
+import io.poolpair.model.dr.SiteLink;
 import io.poolpair.model.topology.Origin;
 
 import java.util.Map;
@@ -54,4 +57,32 @@ public sealed interface Step {
 
     /** Fails (or heals) file server 1 or 2 of a Front End pool's file store (a DFS pair). */
     record FileServerFault(String pool, int server, boolean fail, Origin origin) implements Step {}
+
+    /**
+     * An event expectation, checked during the run. {@code expect} ({@code none} false): an event of this type
+     * (optionally for this pool/server, whose text contains {@code text}) must be seen, matched as an
+     * {@link Await} is; {@code expect-none} ({@code none} true): no such event from the start of the last group
+     * of actions until {@code withinMs} (emulated) after the step began. Unmet, the step fails and the run goes on.
+     */
+    record ExpectEvent(boolean none, String eventType, String pool, String server, String text, long withinMs, Origin origin)
+            implements Step {
+        /** The same match and bound as an await. */
+        public Await asAwait() {
+            return new Await(eventType, pool, server, text, withinMs, origin);
+        }
+    }
+
+    /**
+     * An end-of-run figure expectation, e.g. {@code { expect = lost-writes, equals = 0 }}: evaluated after the run
+     * against the figures its checkers measured ({@link io.poolpair.model.check.FigureExpectations}), not by the
+     * runner. {@code pool}: the figure for that home pool's users, or null for the whole run. {@code value}: a
+     * count, or emulated milliseconds for a duration figure.
+     */
+    record ExpectFigure(Figure figure, String pool, Comparison comparison, double value, Origin origin) implements Step {}
+
+    /**
+     * Sets the network link between two sites: {@code cut-link} ({@link SiteLink#CUT}), {@code slow-link}
+     * ({@link SiteLink#slow}) or {@code heal-link} ({@link SiteLink#UP}).
+     */
+    record SiteLinkFault(String siteA, String siteB, SiteLink link, Origin origin) implements Step {}
 }

@@ -527,7 +527,7 @@ class TopologyValidatorTest {
     @Test
     void examplesValidateAsDocumented() {
         if (!Files.isDirectory(Path.of("../../examples"))) return; // only when run from the source tree
-        for (String clean : List.of("default.conf", "nine-fe-2015.conf", "pchat-stretched-2015.conf")) {
+        for (String clean : List.of("default.conf", "nine-fe-2015.conf", "pchat-stretched-2015.conf", "mediation-pool-2015.conf")) {
             assertThat(TopologyValidator.validate(TopologyLoader.load(example(clean)))).as(clean).isEmpty();
         }
         Topology sixteen = TopologyValidator.loadAndValidate(example("sixteen-fe-2019.conf"));

@@ -1,5 +1,7 @@
 package io.poolpair.runtime.deploy;
 
+import io.poolpair.model.dr.SiteLink;
+import io.poolpair.model.dr.SiteLinks;
 import io.poolpair.model.dr.SiteServices;
 import io.poolpair.model.event.FailoverEvent;
 import io.poolpair.model.event.FailoverEvent.AdminVerbFinished;
@@ -60,6 +62,12 @@ public final class DeploymentGuardian extends AbstractBehavior<DeploymentGuardia
 
     public record GetSite(ActorRef<SiteView> replyTo) implements Command {}
 
+    /** Cuts, slows or heals the link between two sites ({@link SiteLinks}). */
+    public record SetSiteLink(String siteA, String siteB, SiteLink link, ActorRef<Reply> replyTo) implements Command {}
+
+    /** Heals every site link that is cut or slow (heal-all). */
+    public record HealSiteLinks(ActorRef<Reply> replyTo) implements Command {}
+
     /** Timer: a running CMS failover completes. */
     enum CmsDue implements Command { INSTANCE }
 
@@ -67,6 +75,7 @@ public final class DeploymentGuardian extends AbstractBehavior<DeploymentGuardia
     private final EmulationClock clock;
     private final EventBus bus;
     private final SiteServices site;
+    private final SiteLinks links;
     private final Map<String, ActorRef<PoolProtocol.Command>> pools = new LinkedHashMap<>();
     /** pair actor by pool name (both pools of a pair map to the same actor) */
     private final Map<String, ActorRef<PoolPairActor.Command>> pairs = new LinkedHashMap<>();
@@ -92,6 +101,7 @@ public final class DeploymentGuardian extends AbstractBehavior<DeploymentGuardia
         this.clock = clock;
         this.bus = bus;
         this.site = new SiteServices(topology);
+        this.links = new SiteLinks(topology);
         ActorRef<Command> self = ctx.getSelf();
         for (PoolSpec p : topology.pools()) {
             Behavior<PoolProtocol.Command> b = p.role() == Role.FRONT_END
@@ -154,6 +164,15 @@ public final class DeploymentGuardian extends AbstractBehavior<DeploymentGuardia
                     for (String pool : pending) autoFailoverPool(pool);
                     return this;
                 })
+                .onMessage(SetSiteLink.class, this::onSetSiteLink)
+                .onMessage(HealSiteLinks.class, m -> {
+                    List<SiteLinks.Change> healed = links.healAll(site, clock.now());
+                    for (SiteLinks.Change c : healed) bus.publishAll(c.events());
+                    if (!healed.isEmpty()) tellPairsTheirLinks();
+                    m.replyTo().tell(Reply.ok(healed.isEmpty() ? "nothing to heal"
+                            : String.join("; ", healed.stream().map(SiteLinks.Change::message).toList())));
+                    return this;
+                })
                 .onMessage(GetSite.class, g -> {
                     Map<String, String> hops = new LinkedHashMap<>();
                     for (PoolSpec e : topology.poolsOf(Role.EDGE)) hops.put(e.name(), site.nextHopOf(e.name()));
@@ -185,6 +204,29 @@ public final class DeploymentGuardian extends AbstractBehavior<DeploymentGuardia
         return this;
     }
 
+    /**
+     * A site link is cut, slowed or healed: its events are published and every pool pair learns the link its
+     * Backup Service crosses. Nothing else reacts: a cut link is no pool failure (see {@link SiteLinks}). Cutting
+     * or slowing a link to the condition it already has is refused; healing an up link is fine.
+     */
+    private Behavior<Command> onSetSiteLink(SetSiteLink m) {
+        SiteLinks.Change c = links.set(m.siteA(), m.siteB(), m.link(), site, clock.now());
+        bus.publishAll(c.events());
+        if (c.changed()) tellPairsTheirLinks();
+        boolean refused = !c.changed() && m.link().state() != SiteLink.State.UP;
+        m.replyTo().tell(refused ? Reply.refused(c.message()) : Reply.ok(c.changed() ? c.message() : "nothing to heal: " + c.message()));
+        return this;
+    }
+
+    private void tellPairsTheirLinks() {
+        java.util.Set<ActorRef<PoolPairActor.Command>> told = new java.util.HashSet<>();
+        for (Map.Entry<String, ActorRef<PoolPairActor.Command>> e : pairs.entrySet()) {
+            if (!told.add(e.getValue())) continue;
+            String partner = topology.pool(e.getKey()).map(PoolSpec::backupPool).orElse(null);
+            e.getValue().tell(new PoolPairActor.SiteLinkChanged(links.forPair(e.getKey(), partner)));
+        }
+    }
+
     /** Remote users of a dead Edge or Director pool re-query DNS SRV and reach another site's pool (spec §6.2, §6.3). */
     private void srvFallback(PoolSpec spec, boolean up) {
         if (!up) {
@@ -211,7 +253,9 @@ public final class DeploymentGuardian extends AbstractBehavior<DeploymentGuardia
                     PERSISTENT_CHAT_FAILBACK ->
                     pools.get(pool).tell(new PoolProtocol.RunAdmin(a.verb(), a.args(), a.replyTo()));
             case FAILOVER_CMS -> {
-                AdminResult r = site.failoverCms(pool, bool(a, "force"), clock.now(), settings.dr().cmsFailoverMs());
+                String standby = topology.pool(site.cmsPool()).map(PoolSpec::backupPool).orElse(null);
+                AdminResult r = site.failoverCms(pool, bool(a, "force"), clock.now(), settings.dr().cmsFailoverMs(),
+                        links.forPair(site.cmsPool(), pool != null ? pool : standby));
                 if (r.refused() || site.cmsDueMs() < 0) {
                     siteVerb(a, r);
                     if (!r.refused()) {

@@ -117,7 +117,7 @@ public final class EmbeddedDeployment implements AutoCloseable {
         return ask(poolRef(pool), r -> new PoolProtocol.Heal(null, r));
     }
 
-    /** Heals every injected fault in every pool. */
+    /** Heals every injected fault in every pool, and every site link that is cut or slow. */
     public Reply healAll() {
         return recorded(io.poolpair.model.history.HistoryRecord.Nemesis.Category.HEAL, "heal-all", null, this::healAllNow);
     }
@@ -128,7 +128,24 @@ public final class EmbeddedDeployment implements AutoCloseable {
             Reply r = healPoolNow(p);
             if (!r.message().equals("nothing to heal")) parts.add(r.message());
         }
+        Reply links = await(AskPattern.ask(system, DeploymentGuardian.HealSiteLinks::new, ASK, system.scheduler()));
+        if (!links.message().equals("nothing to heal")) parts.add(links.message());
         return Reply.ok(parts.isEmpty() ? "nothing to heal" : String.join("; ", parts));
+    }
+
+    /**
+     * Sets the network link between two sites: {@link io.poolpair.model.dr.SiteLink#CUT cut}, slow, or
+     * {@link io.poolpair.model.dr.SiteLink#UP up} (healed). Refused when it already is cut or slow that way.
+     */
+    public Reply siteLink(String siteA, String siteB, io.poolpair.model.dr.SiteLink link) {
+        for (String site : List.of(siteA, siteB)) {
+            if (topology.sites().stream().noneMatch(x -> x.name().equals(site))) {
+                throw new IllegalArgumentException("no site named '" + site + "' in " + topology.file());
+            }
+        }
+        if (siteA.equals(siteB)) throw new IllegalArgumentException("a site link joins two different sites, got " + siteA + " twice");
+        return await(AskPattern.ask(system, (ActorRef<Reply> r) -> new DeploymentGuardian.SetSiteLink(siteA, siteB, link, r), ASK,
+                system.scheduler()));
     }
 
     /** Runs an admin verb; the arguments it needs are in {@code args} (see {@link AdminVerb#required()}). */

@@ -53,6 +53,9 @@ public final class PoolPairActor extends AbstractBehavior<PoolPairActor.Command>
     /** A planned CMS failover: replicate what waits before the master moves. */
     public enum CmsSyncNow implements Command { INSTANCE }
 
+    /** The link between the pair's two sites changed (cut, slow, up): the Backup Service crosses it. */
+    public record SiteLinkChanged(io.poolpair.model.dr.SiteLink link) implements Command {}
+
     /** Whether any Director pool is up (clients sign in through one where the topology has Directors). */
     public record DirectorsReachable(boolean reachable) implements Command {}
 
@@ -108,6 +111,8 @@ public final class PoolPairActor extends AbstractBehavior<PoolPairActor.Command>
     private ActorRef<Integer> finalReadTo;
     private long scheduledDueMs = -1;
     private final Map<String, String> siteOf;
+    /** the link between the pair's sites, as the guardian last said */
+    private io.poolpair.model.dr.SiteLink link = io.poolpair.model.dr.SiteLink.UP;
 
     /**
      * @param autoFailover called with a home pool whose automatic failover is due (only with the policy on)
@@ -161,7 +166,11 @@ public final class PoolPairActor extends AbstractBehavior<PoolPairActor.Command>
                     model.cmsChanged(clock.now());
                     return this;
                 })
-                .onMessageEquals(CmsSyncNow.INSTANCE, () -> changed(model.syncNow(clock.now(), true)))
+                .onMessageEquals(CmsSyncNow.INSTANCE, () -> changed(model.syncNow(clock.now(), link)))
+                .onMessage(SiteLinkChanged.class, m -> {
+                    link = m.link();
+                    return this;
+                })
                 .onMessage(DirectorsReachable.class, m -> changed(model.setDirectorsReachable(m.reachable(), clock.now())))
                 .onMessageEquals(Tick.INSTANCE, this::onTick)
                 .onMessageEquals(Workload.INSTANCE, this::onWorkload)
@@ -192,7 +201,7 @@ public final class PoolPairActor extends AbstractBehavior<PoolPairActor.Command>
     private Behavior<Command> onTick() {
         Time now = clock.now();
         scheduledDueMs = -1;
-        bus.publishAll(model.tick(now, true));
+        bus.publishAll(model.tick(now, link));
         for (String pool : model.autoFailoverDue(now)) autoFailover.accept(pool);
         schedule(now);
         return this;
@@ -272,9 +281,11 @@ public final class PoolPairActor extends AbstractBehavior<PoolPairActor.Command>
             HistoryRecord.Type type;
             String error = null;
             boolean refused = false;
+            boolean answered = true;
             if (!r.acknowledged()) {
-                // the group's primary answered and refused (a write in quorum loss): the user is served, degraded
-                refused = r.server() != null;
+                // a failure, not a refusal by the user's mode; when the group's primary answered (a write refused in
+                // quorum loss) the user stays signed in, otherwise (no primary, a frozen one) it signs in again
+                answered = r.server() != null;
                 error = r.refusal();
                 type = HistoryRecord.Type.FAIL;
                 model.refusedByPool(home, req.op(), r.refusal());
@@ -292,7 +303,8 @@ public final class PoolPairActor extends AbstractBehavior<PoolPairActor.Command>
             }
             history.record(new ClientOp(type, user, home, f, req.write(), null, d.pool(), r.server(), group, r.epoch(), error,
                     refused, served, now.emulatedMs(), now.wallMs()));
-            if (w != null) w.completed(req.slot(), type == HistoryRecord.Type.OK || refused, now.emulatedMs());
+            if (w != null) w.completed(req.slot(), type == HistoryRecord.Type.OK || refused || (answered && r.server() != null),
+                    now.emulatedMs());
         }
         if (d.ops().isEmpty() && finalReadTo != null && --drainsPending == 0) finishFinalRead(now);
         return this;
@@ -344,8 +356,8 @@ public final class PoolPairActor extends AbstractBehavior<PoolPairActor.Command>
             case FAILOVER_POOL -> a.sitePrecondition() != null && !inFailover(pool) && !inFailover(model.partnerOf(pool))
                     ? AdminResult.refused(new FailoverEvent.AdminVerbRefused(now,
                     io.poolpair.model.event.Where.pool(siteOf.get(pool), pool), a.verb().label(), a.sitePrecondition()))
-                    : model.failover(pool, disaster, true, now);
-            case FAILBACK_POOL -> model.failback(pool, disaster, true, now);
+                    : model.failover(pool, disaster, link, now);
+            case FAILBACK_POOL -> model.failback(pool, disaster, link, now);
             case SYNC_CONFERENCE_CONTENT -> model.syncConferenceContent(pool, now);
             case RESTORE_LIS -> model.restoreLis(pool, now);
             case IMPORT_RESPONSE_GROUPS -> model.importResponseGroups(pool, now);

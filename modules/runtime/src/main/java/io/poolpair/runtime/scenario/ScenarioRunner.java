@@ -45,7 +45,7 @@ public final class ScenarioRunner {
             // An await looks at every event since the group of actions before it began: "heal a; heal b;
             // await X" sees what heal a caused, and "kill; await A; await B" sees both answers to the kill.
             boolean action = !(step instanceof Step.Note) && !(step instanceof Step.Wait) && !(step instanceof Step.Await)
-                    && !(step instanceof Step.Query);
+                    && !(step instanceof Step.Query) && !(step instanceof Step.ExpectEvent) && !(step instanceof Step.ExpectFigure);
             if (action && !previousWasAction) mark = deployment.bus().size();
             if (!(step instanceof Step.Note)) previousWasAction = action;
             StepResult r;
@@ -84,11 +84,19 @@ public final class ScenarioRunner {
                         : "") + rep.message(), at);
             } else if (step instanceof Step.Await w) {
                 r = await(i, label, w, mark, at);
+            } else if (step instanceof Step.ExpectEvent x) {
+                r = expect(i, label, x, mark, at);
+            } else if (step instanceof Step.ExpectFigure) {
+                r = new StepResult(i, label, true, FIGURE_DEFERRED, at);
+            } else if (step instanceof Step.SiteLinkFault l) {
+                Reply rep = deployment.siteLink(l.siteA(), l.siteB(), l.link());
+                r = new StepResult(i, label, rep.ok(), rep.message(), at);
             } else {
                 throw new IllegalStateException("unknown step " + step);
             }
             results.add(r);
-            if (!(step instanceof Step.Note) && !(step instanceof Step.Wait) && !(step instanceof Step.Query)) {
+            if (!(step instanceof Step.Note) && !(step instanceof Step.Wait) && !(step instanceof Step.Query)
+                    && !(step instanceof Step.ExpectFigure)) {
                 progress.accept(String.format("step %d/%d %s: %s%s", i + 1, scenario.steps().size(), label,
                         r.ok() ? "" : "FAILED: ", r.message()));
             }
@@ -115,6 +123,41 @@ public final class ScenarioRunner {
                         + io.poolpair.runtime.journal.EventBus.emulated(untilMs));
             }
         }
+    }
+
+    /** The runner's result for an end-of-run figure expectation: it does not check it (see {@link #checkFigures}). */
+    public static final String FIGURE_DEFERRED = "end-of-run figure expectation: not checked by the runner (see checkFigures)";
+
+    /**
+     * The scenario's end-of-run figure expectations ({@code { expect = lost-writes, equals = 0 }}) checked against
+     * the figures the run's checkers measured, as step results: same index and label as the step, {@code ok} when the
+     * expectation holds, the message saying the figure and what was expected ({@code lost-writes = 3, expected 0}).
+     * {@link #run} gives each of these steps a placeholder result ({@link #FIGURE_DEFERRED}); the caller replaces
+     * it with this one, so an unmet figure expectation fails the run like any failed step.
+     */
+    public static List<StepResult> checkFigures(Scenario scenario, io.poolpair.model.check.Figures figures, long emulatedMs) {
+        List<StepResult> out = new ArrayList<>();
+        for (io.poolpair.model.check.FigureExpectations.Result f : io.poolpair.model.check.FigureExpectations.evaluate(scenario, figures)) {
+            out.add(new StepResult(f.step(), describe(f.expectation()), f.ok(), f.message(), emulatedMs));
+        }
+        return out;
+    }
+
+    /**
+     * {@code expect}: an await whose event is a prediction; {@code expect-none}: the same match must not be seen
+     * from {@code mark} until its {@code within} has passed (it fails as soon as one is seen).
+     */
+    private StepResult expect(int i, String label, Step.ExpectEvent x, int mark, long at) throws InterruptedException {
+        StepResult seen = await(i, label, x.asAwait(), mark, at);
+        String what = x.eventType() + (x.pool() != null ? " pool=" + x.pool() : "") + (x.server() != null ? " server=" + x.server() : "")
+                + (x.text() != null ? " text=\"" + x.text() + "\"" : "");
+        String window = x.withinMs() / 1000.0 + " s emulated";
+        if (!x.none()) {
+            return seen.ok() ? new StepResult(i, label, true, "as expected: " + seen.message(), at)
+                    : new StepResult(i, label, false, "expected " + what + " within " + window + ": none seen", at);
+        }
+        return seen.ok() ? new StepResult(i, label, false, "expected no " + what + " within " + window + ", but " + seen.message(), at)
+                : new StepResult(i, label, true, "as expected: no " + what + " within " + window, at);
     }
 
     /** Satisfied by a matching event published since {@code mark} (the start of the last group of actions). */
@@ -186,6 +229,13 @@ public final class ScenarioRunner {
         if (step instanceof Step.FileServerFault ff) return (ff.fail() ? "fail-file-server " : "heal-file-server ") + ff.pool() + " " + ff.server();
         if (step instanceof Step.SiteFault sf) return (sf.kill() ? "kill-site " : "heal-site ") + sf.site();
         if (step instanceof Step.BackEndFault bf) return (bf.fail() ? "fail-backend " : "heal-backend ") + bf.pool() + " " + bf.component();
+        if (step instanceof Step.ExpectEvent x) return (x.none() ? "expect-none " : "expect ") + x.eventType()
+                + (x.pool() != null ? " pool=" + x.pool() : "") + (x.server() != null ? " server=" + x.server() : "")
+                + (x.text() != null ? " text=\"" + x.text() + "\"" : "") + " within " + x.withinMs() / 1000.0 + "s";
+        if (step instanceof Step.ExpectFigure x) return io.poolpair.model.check.FigureExpectations.describe(x);
+        if (step instanceof Step.SiteLinkFault l) return (l.link().state() == io.poolpair.model.dr.SiteLink.State.CUT ? "cut-link "
+                : l.link().state() == io.poolpair.model.dr.SiteLink.State.SLOW ? "slow-link " : "heal-link ") + l.siteA() + " <-> "
+                + l.siteB() + (l.link().delayMs() > 0 ? " delay " + l.link().delayMs() / 1000.0 + "s" : "");
         if (step instanceof Step.Await w) return "await " + w.eventType() + (w.pool() != null ? " pool=" + w.pool() : "")
  + (w.server() != null ? " server=" + w.server() : "")
                 + (w.text() != null ? " text=\"" + w.text() + "\"" : "") + " within " + w.withinMs() / 1000.0 + "s";
