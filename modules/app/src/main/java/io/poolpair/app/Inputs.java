@@ -71,6 +71,19 @@ final class Inputs {
      * a scenario's time-scale and the CLI's win over those.
      */
     static EmulatorSettings settings(Path topologyFile, Scenario scenario, Double cliTimeScale) {
+        EmulatorSettings s = EmulatorSettings.fromConfig(config(topologyFile));
+        if (scenario != null && scenario.timeScale() != null) s = s.withTimeScale(scenario.timeScale());
+        if (cliTimeScale != null) s = s.withTimeScale(cliTimeScale);
+        List<Problem> order = s.checkTimerOrder();
+        if (!order.isEmpty()) throw new InvalidInputException(order);
+        return s;
+    }
+
+    /**
+     * Every setting as the run sees them: system properties, then the topology's {@code settings} section (keys
+     * without the {@code poolpair.} prefix), then reference.conf.
+     */
+    static Config config(Path topologyFile) {
         Config overrides = ConfigFactory.empty();
         if (topologyFile != null) {
             Config file = ConfigFactory.parseFile(topologyFile.toFile(), ConfigParseOptions.defaults());
@@ -84,13 +97,7 @@ final class Inputs {
                 overrides = file.getConfig("settings").atPath("poolpair");
             }
         }
-        Config all = ConfigFactory.systemProperties().withFallback(overrides).withFallback(ConfigFactory.load());
-        EmulatorSettings s = EmulatorSettings.fromConfig(all);
-        if (scenario != null && scenario.timeScale() != null) s = s.withTimeScale(scenario.timeScale());
-        if (cliTimeScale != null) s = s.withTimeScale(cliTimeScale);
-        List<Problem> order = s.checkTimerOrder();
-        if (!order.isEmpty()) throw new InvalidInputException(order);
-        return s;
+        return ConfigFactory.systemProperties().withFallback(overrides).withFallback(ConfigFactory.load());
     }
 
     static Config pekkoConfig() {
