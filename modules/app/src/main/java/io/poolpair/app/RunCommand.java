@@ -50,7 +50,7 @@ final class RunCommand implements Callable<Integer> {
                 t.version().label(), t.pools().size(), RunSession.trim(settings.timeScale()));
         stdout.printf("run folder: %s%n", dir);
         stdout.flush();
-        return RunSession.run(stdout, dir, t, s, settings);
+        return RunSession.run(stdout, dir, t, s, settings, null);
     }
 
     /**

@@ -22,21 +22,32 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.LongFunction;
 
 /**
- * One emulated run, as {@code poolpair run} makes it: starts the whole topology in this JVM, plays the scenario,
- * ends the users' work with their final read, prints the summaries and gives the verdict
+ * One emulated run, shared by {@code poolpair run} and {@code poolpair chaos}: starts the whole topology in this JVM,
+ * plays the scenario, ends the users' work with their final read, prints the summaries and gives the verdict
  * ({@link RunCommand#verdict}, results.json, exit code 0 or 1). The caller has made the run folder and printed its
  * own header.
  */
 final class RunSession {
 
+    /**
+     * A line printed during the scenario when no progress line came for {@code quietWallMs} of wall time, made from
+     * the emulated time since the scenario began (long waits between sparse steps still show the run is alive).
+     */
+    record QuietLine(long quietWallMs, LongFunction<String> line) {}
+
     private RunSession() {}
 
-    /** Runs {@code s} on {@code t}. Returns the exit code. */
-    static int run(PrintWriter stdout, Path dir, Topology t, Scenario s, EmulatorSettings settings) throws Exception {
+    /** Runs {@code s} on {@code t}; {@code quiet} may be null (no periodic line). Returns the exit code. */
+    static int run(PrintWriter stdout, Path dir, Topology t, Scenario s, EmulatorSettings settings, QuietLine quiet)
+            throws Exception {
         // Configure logging now: a first log call inside an actor would stall it while Logback starts.
         org.slf4j.LoggerFactory.getLogger("poolpair.timeline").debug("logging ready");
         EmulationClock clock = EmulationClock.scaledWall(settings.timeScale());
@@ -55,11 +66,19 @@ final class RunSession {
                 stdout.printf("deployment healthy: every pool serving %d ms after start (%d ms after JVM start)%n",
                         System.currentTimeMillis() - wallStart, sinceJvm);
                 stdout.flush();
+                AtomicLong lastLineWallMs = new AtomicLong(System.currentTimeMillis());
                 Consumer<String> progress = line -> {
                     stdout.println("  " + line);
                     stdout.flush();
+                    lastLineWallMs.set(System.currentTimeMillis());
                 };
-                results = new ScenarioRunner(d, progress).run(s);
+                ScheduledExecutorService ticker = quiet == null ? null
+                        : quietTicker(quiet, clock, clock.now().emulatedMs(), lastLineWallMs, progress);
+                try {
+                    results = new ScenarioRunner(d, progress).run(s);
+                } finally {
+                    if (ticker != null) ticker.shutdownNow();
+                }
                 int read = d.finalRead();
                 progress.accept("final read: " + read + " users' data read back; " + history.records() + " history records");
                 List<PoolView> end = d.status();
@@ -73,6 +92,23 @@ final class RunSession {
         }
         return RunCommand.verdict(stdout, dir, s, t, settings, "wall", clock.now().emulatedMs(), System.currentTimeMillis() - wallStart,
                 results, List.of());
+    }
+
+    /** Checks every quarter of {@code quiet.quietWallMs()} whether a line is due, on a daemon thread. */
+    private static ScheduledExecutorService quietTicker(QuietLine quiet, EmulationClock clock, long scenarioStartMs,
+                                                       AtomicLong lastLineWallMs, Consumer<String> progress) {
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread th = new Thread(r, "poolpair-progress");
+            th.setDaemon(true);
+            return th;
+        });
+        long every = Math.max(1, quiet.quietWallMs() / 4);
+        ticker.scheduleAtFixedRate(() -> {
+            if (System.currentTimeMillis() - lastLineWallMs.get() >= quiet.quietWallMs()) {
+                progress.accept(quiet.line().apply(clock.now().emulatedMs() - scenarioStartMs));
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
+        return ticker;
     }
 
     /** {@code lost-writes.jsonl}: exactly which acknowledged writes a disaster-mode failover or failback lost. */
