@@ -66,16 +66,30 @@ final class Inputs {
         return s;
     }
 
-    static EmulatorSettings settings(Path topologyFile, Scenario scenario, Double cliTimeScale) {
-        return settings(topologyFile, scenario, cliTimeScale, false);
-    }
-
     /**
      * Settings: system properties, then the topology's {@code settings} section, then reference.conf;
      * a scenario's time-scale and the CLI's win over those. On the virtual clock the time-scale is 1 inside
      * and the wall floors are off, so the checks do not limit the time-scale.
      */
+    static EmulatorSettings settings(Path topologyFile, Scenario scenario, Double cliTimeScale) {
+        return settings(topologyFile, scenario, cliTimeScale, false);
+    }
+
     static EmulatorSettings settings(Path topologyFile, Scenario scenario, Double cliTimeScale, boolean virtualClock) {
+        EmulatorSettings s = EmulatorSettings.fromConfig(config(topologyFile));
+        if (scenario != null && scenario.timeScale() != null) s = s.withTimeScale(scenario.timeScale());
+        if (cliTimeScale != null) s = s.withTimeScale(cliTimeScale);
+        if (virtualClock) s = s.withVirtualClock();
+        List<Problem> order = s.checkTimerOrder();
+        if (!order.isEmpty()) throw new InvalidInputException(order);
+        return s;
+    }
+
+    /**
+     * Every setting as the run sees them: system properties, then the topology's {@code settings} section (keys
+     * without the {@code poolpair.} prefix), then reference.conf.
+     */
+    static Config config(Path topologyFile) {
         Config overrides = ConfigFactory.empty();
         if (topologyFile != null) {
             Config file = ConfigFactory.parseFile(topologyFile.toFile(), ConfigParseOptions.defaults());
@@ -89,14 +103,7 @@ final class Inputs {
                 overrides = file.getConfig("settings").atPath("poolpair");
             }
         }
-        Config all = ConfigFactory.systemProperties().withFallback(overrides).withFallback(ConfigFactory.load());
-        EmulatorSettings s = EmulatorSettings.fromConfig(all);
-        if (scenario != null && scenario.timeScale() != null) s = s.withTimeScale(scenario.timeScale());
-        if (cliTimeScale != null) s = s.withTimeScale(cliTimeScale);
-        if (virtualClock) s = s.withVirtualClock();
-        List<Problem> order = s.checkTimerOrder();
-        if (!order.isEmpty()) throw new InvalidInputException(order);
-        return s;
+        return ConfigFactory.systemProperties().withFallback(overrides).withFallback(ConfigFactory.load());
     }
 
     static Config pekkoConfig() {

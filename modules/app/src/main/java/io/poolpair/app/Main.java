@@ -10,7 +10,7 @@ import java.io.PrintWriter;
 /** The {@code poolpair} command line. Exit codes: 0 ok, 1 a run failed an expectation, 2 bad input. */
 @Command(name = "poolpair", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Live failover emulator of the Skype for Business Server HA/DR design.",
-        subcommands = {RunCommand.class, ValidateCommand.class, AnalyzeCommand.class, CheckCommand.class})
+        subcommands = {RunCommand.class, ChaosCommand.class, ValidateCommand.class, AnalyzeCommand.class, CheckCommand.class})
 public final class Main implements Runnable {
 
     public static final int EXIT_OK = 0;

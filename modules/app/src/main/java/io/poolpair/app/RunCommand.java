@@ -75,44 +75,7 @@ final class RunCommand implements Callable<Integer> {
         stdout.printf("run folder: %s%n", dir);
         stdout.flush();
 
-        // Configure logging now: a first log call inside an actor would stall it while Logback starts.
-        org.slf4j.LoggerFactory.getLogger("poolpair.timeline").debug("logging ready");
-        EmulationClock clock = virtualClock ? EmulationClock.virtual() : EmulationClock.scaledWall(settings.timeScale());
-        long wallStart = System.currentTimeMillis();
-        io.poolpair.runtime.journal.HistoryLog history = io.poolpair.runtime.journal.HistoryLog.to(dir.resolve("history.jsonl"));
-        history.record(RunResults.header(s.name(), settings.workload().seed(), settings, virtualClock ? "virtual" : "wall",
-                clock.now()));
-        List<StepResult> results;
-        try (history; EventBus bus = new EventBus(dir.resolve("events.jsonl"), true)) {
-            bus.attachHistoryLog(history);
-            CompletableFuture<Long> healthy = io.poolpair.runtime.deploy.Startup.whenHealthy(t, bus);
-            try (EmbeddedDeployment d = EmbeddedDeployment.start(t, settings, clock, bus, Inputs.pekkoConfig())) {
-                bus.publish(new RunMarker(clock.now(), new Where(null, null, null, null), "run-started",
-                        "scenario " + s.name() + ", topology " + t.file()));
-                if (clock.isVirtual()) clock.await(healthy, 30_000); // 30 s emulated; runs the start-up's timers
-                else healthy.get(30, TimeUnit.SECONDS);
-                long sinceJvm = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
-                stdout.printf("deployment healthy: every pool serving %d ms after start (%d ms after JVM start)%n",
-                        System.currentTimeMillis() - wallStart, sinceJvm);
-                stdout.flush();
-                Consumer<String> progress = line -> {
-                    stdout.println("  " + line);
-                    stdout.flush();
-                };
-                results = new ScenarioRunner(d, progress).run(s);
-                int read = d.finalRead();
-                progress.accept("final read: " + read + " users' data read back; " + history.records() + " history records");
-                List<PoolView> end = d.status();
-                List<io.poolpair.runtime.status.PairView> pairs = d.pairs();
-                io.poolpair.runtime.status.SiteView site = d.site();
-                writeLostWrites(dir, d.lostWrites());
-                bus.publish(new RunMarker(clock.now(), new Where(null, null, null, null), "run-finished", s.name()));
-                summary(stdout, s, settings, clock, wallStart, dir, bus.history(), results, end);
-                pairsSummary(stdout, pairs, site);
-            }
-        }
-        return verdict(stdout, dir, s, t, settings, virtualClock ? "virtual" : "wall", clock.now().emulatedMs(), System.currentTimeMillis() - wallStart,
-                results, List.of());
+        return RunSession.run(stdout, dir, t, s, settings, null);
     }
 
     /**
@@ -172,90 +135,7 @@ final class RunCommand implements Callable<Integer> {
         return step instanceof io.poolpair.model.scenario.Step.ExpectEvent || step instanceof io.poolpair.model.scenario.Step.ExpectFigure;
     }
 
-    /** {@code lost-writes.jsonl}: exactly which acknowledged writes a disaster-mode failover or failback lost. */
-    private static void writeLostWrites(Path dir, List<io.poolpair.model.dr.WriteRecord> lost) throws java.io.IOException {
-        StringBuilder b = new StringBuilder();
-        com.fasterxml.jackson.databind.ObjectMapper m = io.poolpair.runtime.journal.EventJson.mapper();
-        for (io.poolpair.model.dr.WriteRecord w : lost) b.append(m.writeValueAsString(w)).append('\n');
-        java.nio.file.Files.writeString(dir.resolve("lost-writes.jsonl"), b.toString());
-    }
-
-    private static void summary(PrintWriter out, Scenario s, EmulatorSettings settings, EmulationClock clock, long wallStart,
-                                Path dir, List<FailoverEvent> events, List<StepResult> results, List<PoolView> end) {
-        long wall = System.currentTimeMillis() - wallStart;
-        long emu = clock.now().emulatedMs();
-        long failed = results.stream().filter(r -> !r.ok()).count();
-        out.println();
-        out.println("=== Summary ===");
-        out.printf(Locale.ROOT, "scenario %s: %d steps, %d failed; %.1f s emulated in %.1f s wall (%s)%n",
-                s.name(), results.size(), failed, emu / 1000.0, wall / 1000.0, clockLabel(settings));
-        for (StepResult r : results) {
-            if (!r.ok()) out.printf("  FAILED step %d (%s): %s%n", r.index() + 1, r.step(), r.message());
-        }
-        List<String> acts = ActSummary.lines(events);
-        if (!acts.isEmpty()) {
-            out.println("per act:");
-            for (String a : acts) out.println("  " + a);
-        }
-        out.println("pools at the end:");
-        for (PoolView p : end) {
-            long upCount = p.servers().stream().filter(v -> v.observed().equals("up")).count();
-            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-8s %-15s %-7s %-12s %d/%d up",
-                    p.name(), p.role(), p.site(), p.state(), upCount, p.servers().size()));
-            if (p.role().equals("front-end")) {
-                line.append("  groups ").append(compact(p.groupsByState()));
-                line.append("  users without service ").append(p.unserved()).append('/').append(p.offered());
-                line.append("  load ").append(load(p.servers()));
-            } else {
-                line.append("  ").append(p.unit()).append(" unserved ").append(p.unserved()).append('/').append(p.offered());
-            }
-            out.println(line);
-        }
-        Map<String, Integer> counts = new TreeMap<>();
-        for (FailoverEvent e : events) counts.merge(e.type(), 1, Integer::sum);
-        out.println("events: " + events.size() + " " + counts);
-        out.println("events file: " + dir.resolve("events.jsonl") + "; lost writes: " + dir.resolve("lost-writes.jsonl"));
-        out.flush();
-    }
-
-    private static void pairsSummary(PrintWriter out, List<io.poolpair.runtime.status.PairView> pairs,
-                                     io.poolpair.runtime.status.SiteView site) {
-        for (io.poolpair.runtime.status.PairView p : pairs) {
-            out.println("pool pair " + p.sides().get(0).pool() + " / " + p.sides().get(1).pool() + " (Backup Service every "
-                    + p.syncIntervalMs() / 1000 + " s emulated, " + p.lostWrites() + " writes lost in failovers):");
-            for (io.poolpair.runtime.status.PairView.Side s : p.sides()) {
-                out.printf(Locale.ROOT, "  %-8s PoolState %-11s %d users %s%s%n", s.pool(), s.poolState(), s.users(), s.mode(),
-                        s.servedBy() == null ? "" : " on " + s.servedBy());
-            }
-            for (io.poolpair.runtime.status.PairView.Direction d : p.backup()) {
-                out.printf(Locale.ROOT, "  backup %s -> %s: %s, lag %d s, %d pending, %d shipped%n", d.from(), d.to(), d.state(),
-                        d.lagMs() / 1000, d.pending(), d.shipped());
-            }
-        }
-        out.println("CMS active master: " + site.cmsPool() + "; federation route: " + site.federationEdge()
-                + (site.federationUp() ? " (up)" : " (DOWN)") + "; Edge next hops: " + site.edgeNextHops());
-        out.flush();
-    }
-
-    private static String compact(Map<String, Integer> byState) {
-        StringBuilder b = new StringBuilder();
-        byState.forEach((k, v) -> {
-            if (v > 0) b.append(b.length() == 0 ? "" : ", ").append(k).append(' ').append(v);
-        });
-        return b.toString();
-    }
-
-    private static String load(List<ServerView> servers) {
-        StringBuilder b = new StringBuilder();
-        for (ServerView v : servers) b.append(b.length() == 0 ? "" : " ").append(v.load());
-        return b.toString();
-    }
-
-    private static String clockLabel(EmulatorSettings settings) {
-        return settings.virtualClock() ? "virtual clock" : "time-scale " + trim(settings.timeScale());
-    }
-
-    private static String trim(double d) {
-        return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
+    static String clockLabel(EmulatorSettings settings) {
+        return RunSession.clockLabel(settings);
     }
 }

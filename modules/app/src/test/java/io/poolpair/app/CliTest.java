@@ -163,4 +163,105 @@ class CliTest {
                 .contains("soon");
         assertNoStackTrace(o);
     }
+
+    private static List<String> chaosHeader(String out) {
+        return out.lines().filter(l -> l.startsWith("chaos ")).toList();
+    }
+
+    @Test
+    void chaosPrintsTheDrawnScheduleRunsItAndTheSameSeedDrawsTheSameScheduleAgain(@TempDir Path dir) throws IOException {
+        Path runs = dir.resolve("runs");
+        String[] args = {"chaos", "--seed", "7", "--duration", "3m", "--time-scale", "60", "--out", runs.toString()};
+        Cli.Outcome first = Cli.run(args);
+        assertThat(first.exit()).as(first.toString()).isEqualTo(0);
+        List<String> header = chaosHeader(first.out());
+        assertThat(first.out()).startsWith("poolpair chaos: seed 7, 3m emulated on built-in:default-topology.conf");
+        assertThat(header.get(0)).startsWith("chaos seed 7: 3m emulated");
+        assertThat(header).anySatisfy(l -> assertThat(l).startsWith("chaos settings: mean-time-between-faults "))
+                .anySatisfy(l -> assertThat(l).startsWith("chaos menu: kill-front-end "))
+                .anySatisfy(l -> assertThat(l).matches("chaos fault 1: \\+\\d+(m\\d\\d)?s \\S+ \\S+.*"))
+                .anySatisfy(l -> assertThat(l).startsWith("chaos final: ").contains("heal-all"))
+                .contains("chaos replay: scripts/poolpair chaos --seed 7 --duration 3m --time-scale 60");
+        assertThat(first.out()).contains("VALID: 0 failed step(s)");
+
+        List<Path> folders;
+        try (var l = Files.list(runs.resolve("chaos-7"))) {
+            folders = l.filter(Files::isDirectory).toList();
+        }
+        assertThat(folders).hasSize(1);
+        Path run = folders.get(0);
+        JsonNode results = new ObjectMapper().readTree(run.resolve("results.json").toFile());
+        assertThat(results.get("verdict").asText()).isEqualTo("valid");
+        assertThat(results.get("scenario").asText()).isEqualTo("chaos-7");
+        assertThat(results.get("seed").asLong()).as("the seed also seeds the workload").isEqualTo(7);
+        // the drawn scenario is saved as a scenario file that poolpair run takes
+        Cli.Outcome check = Cli.run("validate", example("default.conf"), "--scenario", run.resolve("scenario.conf").toString());
+        assertThat(check.exit()).as(check.toString()).isEqualTo(0);
+        assertThat(Files.readString(run.resolve("scenario.conf"))).contains("# " + header.get(0));
+
+        Cli.Outcome second = Cli.run(args);
+        assertThat(second.exit()).as(second.toString()).isEqualTo(0);
+        assertThat(chaosHeader(second.out())).isEqualTo(header);
+    }
+
+    @Test
+    void chaosWithoutASeedDrawsOneAndPrintsIt(@TempDir Path dir) {
+        Cli.Outcome o = Cli.run("chaos", "--duration", "90s", "--time-scale", "60", "--out", dir.resolve("runs").toString());
+        assertThat(o.exit()).as(o.toString()).isEqualTo(0);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("poolpair chaos: seed (\\d+) \\(random\\)").matcher(o.out());
+        assertThat(m.find()).as(o.out()).isTrue();
+        String seed = m.group(1);
+        assertThat(chaosHeader(o.out())).contains("chaos replay: scripts/poolpair chaos --seed " + seed + " --duration 90s --time-scale 60");
+        assertThat(dir.resolve("runs").resolve("chaos-" + seed)).isDirectory();
+    }
+
+    @Test
+    void chaosWithABadDurationIsOneLineAndExit2() {
+        Cli.Outcome o = Cli.run("chaos", "--seed", "7", "--duration", "soon");
+        assertThat(o.exit()).as(o.toString()).isEqualTo(2);
+        assertThat(o.errLines()).containsExactly("--duration: not a duration: 'soon' (write e.g. 30m, 90s, 2h)");
+        assertThat(o.out()).isEmpty();
+
+        Cli.Outcome tooShort = Cli.run("chaos", "--seed", "7", "--duration", "1m");
+        assertThat(tooShort.exit()).as(tooShort.toString()).isEqualTo(2);
+        assertThat(tooShort.errLines()).singleElement().asString().startsWith("--duration: leaves no time for faults")
+                .contains("poolpair.chaos.warm-up (20s)");
+        assertNoStackTrace(o);
+        assertNoStackTrace(tooShort);
+    }
+
+    @Test
+    void chaosSettingsFromATopologyAreCheckedNamingFileLineAndKey(@TempDir Path dir) throws IOException {
+        Path topology = dir.resolve("chaotic.conf");
+        Files.writeString(topology, Files.readString(Path.of(example("default.conf")))
+                + "\nsettings {\n  chaos.max-concurrent-faults = 0\n}\n", StandardCharsets.UTF_8);
+        Cli.Outcome o = Cli.run("chaos", "--seed", "7", "--duration", "3m", "--topology", topology.toString(),
+                "--out", dir.resolve("runs").toString());
+        assertThat(o.exit()).as(o.toString()).isEqualTo(2);
+        assertThat(o.errLines()).singleElement().asString().matches(PROBLEM_LINE)
+                .startsWith(topology + ":")
+                .contains("poolpair.chaos.max-concurrent-faults: must be >= 1, got 0");
+        assertThat(dir.resolve("runs")).doesNotExist();
+        assertNoStackTrace(o);
+    }
+
+    @Test
+    void chaosRefusesAMenuThatHasNothingForTheTopology(@TempDir Path dir) throws IOException {
+        // the built-in topology has no Mediation pool: a menu of Mediation kills only has nothing to draw
+        Path topology = dir.resolve("no-menu.conf");
+        Files.writeString(topology, Files.readString(Path.of(example("default.conf"))) + """
+
+                settings.chaos.weights { kill-front-end = 0, hang-front-end = 0, restart-front-end = 0, kill-edge = 0,
+                  kill-director = 0, kill-persistent-chat = 0, kill-pool = 0, fail-backend = 0, fail-file-server = 0,
+                  kill-site = 0, kill-mediation = 1 }
+                """, StandardCharsets.UTF_8);
+        Cli.Outcome o = Cli.run("chaos", "--seed", "7", "--duration", "3m", "--topology", topology.toString(),
+                "--out", dir.resolve("runs").toString());
+        assertThat(o.exit()).as(o.toString()).isEqualTo(2);
+        assertThat(o.errLines()).singleElement().asString().matches(PROBLEM_LINE)
+                .contains("poolpair.chaos.weights: no fault with a weight above 0 has a target in " + topology)
+                .contains("kill-mediation: no Mediation pool");
+        assertThat(dir.resolve("runs")).doesNotExist();
+        assertNoStackTrace(o);
+    }
 }

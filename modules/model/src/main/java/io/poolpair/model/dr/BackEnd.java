@@ -141,6 +141,11 @@ public final class BackEnd {
     public boolean isDown(Component c) { return down.contains(c); }
 
     public boolean exists(Component c) {
+        return exists(mode, c);
+    }
+
+    /** Whether a back end in this HA mode has the component: no mirror without HA, no witness with plain mirroring. */
+    public static boolean exists(BackendMode mode, Component c) {
         return switch (mode) {
             case NONE -> c == Component.PRIMARY;
             case MIRRORING -> c != Component.WITNESS;
