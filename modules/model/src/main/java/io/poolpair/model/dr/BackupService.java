@@ -138,6 +138,29 @@ public final class BackupService {
         return ev;
     }
 
+    /**
+     * Resumes replication that could not run: each direction in backlog (a pool or the link was down when its sync
+     * was due) syncs at once when both pools run and the link carries again, instead of waiting for the next
+     * scheduled sync; the schedule itself does not move. Without this, a pool back a moment after a failed sync
+     * would leave up to two intervals of its writes unshipped.
+     */
+    public List<FailoverEvent> catchUp(Time now, boolean aUp, boolean bUp, SiteLink link) {
+        List<FailoverEvent> ev = new ArrayList<>();
+        if (!(aUp && bUp && link.carries())) return ev;
+        boolean any = false;
+        for (ReplicationDirection d : cms == null ? List.of(aToB, bToA) : List.of(aToB, bToA, cms)) {
+            if (d.state() != ReplicationDirection.State.BACKLOG) continue;
+            String site = d.source().equals(poolA) ? siteA : siteB;
+            syncOne(d, true, link.delayMs(), now, now.emulatedMs(), site, ev, d == cms ? CMS : USER_DATA);
+            any = true;
+        }
+        if (any) {
+            contentShippedAtoB = contentA;
+            contentShippedBtoA = contentB;
+        }
+        return ev;
+    }
+
     /** Syncs now, whatever the interval (Invoke-CsBackupServiceSync, or a final sync for a planned failover). */
     public List<FailoverEvent> syncNow(Time now, boolean aUp, boolean bUp, boolean linkUp) {
         return syncNow(now, aUp, bUp, SiteLink.of(linkUp));

@@ -206,6 +206,11 @@ public final class PoolPair {
     }
 
     /** {@link #syncNow(Time, boolean)} over the site link between the pair's sites in its condition {@code link}. */
+    /** Replication that could not run resumes now that both pools run and the link carries ({@link BackupService#catchUp}). */
+    public List<FailoverEvent> catchUp(Time now, SiteLink link) {
+        return backup.catchUp(now, a.up, b.up, link);
+    }
+
     public List<FailoverEvent> syncNow(Time now, SiteLink link) {
         return backup.syncNow(now, a.up, b.up, link);
     }

@@ -96,4 +96,21 @@ class UserDataCopiesTest {
         p.tick(at(140_000 + DrSettings.DEFAULT.poolFailoverMs()), true);
         assertThat(p.read(A, 5)).containsExactly(kept);
     }
+
+    @Test
+    void aSyncThatCouldNotRunResumesWhenThePoolIsBackSoADisasterLaterLosesOnlyWhatCameAfter() {
+        PoolPair p = pair();
+        long before = write(p, A, 2, 90_000);
+        p.poolServing(A, false, at(100_000));
+        p.tick(at(120_000), true);                        // the scheduled sync cannot run: backlog
+        p.poolServing(A, true, at(130_000));
+        List<io.poolpair.model.event.FailoverEvent> resumed = p.catchUp(at(130_000), SiteLink.UP);
+        assertThat(resumed).isNotEmpty();                 // back to steady: the backlog is shipped now
+        long after = write(p, A, 2, 150_000);
+        p.poolServing(A, false, at(200_000));             // lost before the next scheduled sync (240 s)
+        p.failover(A, true, true, at(300_000));
+        p.tick(at(300_000 + DrSettings.DEFAULT.poolFailoverMs()), true);
+        assertThat(p.read(A, 2)).containsExactly(before).doesNotContain(after);
+        assertThat(p.drainLossWindows()).singleElement().satisfies(w -> assertThat(w.fromMs()).isEqualTo(130_000));
+    }
 }

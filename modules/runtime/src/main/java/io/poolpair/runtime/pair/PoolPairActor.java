@@ -169,7 +169,7 @@ public final class PoolPairActor extends AbstractBehavior<PoolPairActor.Command>
                 .onMessageEquals(CmsSyncNow.INSTANCE, () -> changed(model.syncNow(clock.now(), link)))
                 .onMessage(SiteLinkChanged.class, m -> {
                     link = m.link();
-                    return this;
+                    return changed(List.of());
                 })
                 .onMessage(DirectorsReachable.class, m -> changed(model.setDirectorsReachable(m.reachable(), clock.now())))
                 .onMessageEquals(Tick.INSTANCE, this::onTick)
@@ -194,6 +194,8 @@ public final class PoolPairActor extends AbstractBehavior<PoolPairActor.Command>
 
     private Behavior<Command> changed(List<FailoverEvent> ev) {
         bus.publishAll(ev);
+        // a pool or the link is back: replication that could not run resumes now
+        bus.publishAll(model.catchUp(clock.now(), link));
         schedule(clock.now());
         return this;
     }
