@@ -80,7 +80,8 @@ public final class OutageChecker implements Checker {
                 refused++;
                 opsByHome.computeIfAbsent(op.home(), h -> new long[2])[1]++;
                 current().refused++;
-            } else if (op.type() == Type.FAIL) {
+            } else if (op.type() == Type.FAIL || op.type() == Type.INFO) {
+                // a timeout (info) is no service too, whatever became of the operation
                 failed++;
                 opsByHome.computeIfAbsent(op.home(), h -> new long[2])[0]++;
                 Fault f = current();

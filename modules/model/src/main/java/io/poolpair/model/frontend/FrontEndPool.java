@@ -644,7 +644,20 @@ public final class FrontEndPool {
     // ------------------------------------------------------------------ data (writes and back-end flush)
 
     /** Outcome of a persistent write to a routing group. */
-    public record WriteResult(boolean acknowledged, String server, long epoch, String refusal) {}
+    public record WriteResult(boolean acknowledged, String server, long epoch, String refusal) {
+
+        private static final String NO_ANSWER = "no answer from ";
+
+        /** The group's primary is frozen: the client waits in vain and times out, not knowing what happened. */
+        public static WriteResult noAnswer(String primary) {
+            return new WriteResult(false, null, -1, NO_ANSWER + primary + " (not responding): timed out");
+        }
+
+        /** Whether the client timed out (the outcome is unknown to it), rather than being refused. */
+        public boolean timedOut() {
+            return !acknowledged && refusal != null && refusal.startsWith(NO_ANSWER);
+        }
+    }
 
     /**
      * A persistent write (contact, meeting, setting) by a user of group {@code groupId}: acknowledged by the

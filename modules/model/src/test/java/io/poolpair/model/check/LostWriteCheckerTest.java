@@ -101,4 +101,19 @@ class LostWriteCheckerTest {
             assertThat(f.kind()).isEqualTo("unread-writes");
         });
     }
+
+    @Test
+    void aWriteWhoseClientTimedOutMayOrMayNotBeThere() {
+        H h = new H().header(120_000, 30_000);
+        h.records.add(io.poolpair.model.history.HistoryRecord.ClientOp.invoke("a/u1", "a", "add-contact", 7, 1_000, 1_000));
+        h.records.add(new io.poolpair.model.history.HistoryRecord.ClientOp(io.poolpair.model.history.HistoryRecord.Type.INFO,
+                "a/u1", "a", "add-contact", 7, null, "a", null, 2, -1, "no answer from a-fe2 (not responding): timed out",
+                false, -1, 6_000, 6_000));
+        h.records.add(io.poolpair.model.history.HistoryRecord.ClientOp.invoke("a/u2", "a", "add-contact", 8, 1_000, 1_000));
+        h.records.add(new io.poolpair.model.history.HistoryRecord.ClientOp(io.poolpair.model.history.HistoryRecord.Type.INFO,
+                "a/u2", "a", "add-contact", 8, null, "a", null, 2, -1, "timed out", false, -1, 6_000, 6_000));
+        CheckResult r = h.read("a/u1", 10_000).read("a/u2", 10_000, 8).check(new LostWriteChecker());
+        assertThat(r.valid()).isTrue();
+        assertThat(r.figures()).containsEntry("lost-writes", 0.0);
+    }
 }

@@ -289,7 +289,8 @@ public final class PoolPairActor extends AbstractBehavior<PoolPairActor.Command>
                 // quorum loss) the user stays signed in, otherwise (no primary, a frozen one) it signs in again
                 answered = r.server() != null;
                 error = r.refusal();
-                type = HistoryRecord.Type.FAIL;
+                // a client that timed out does not know whether its operation took effect: info, not fail
+                type = r.timedOut() ? HistoryRecord.Type.INFO : HistoryRecord.Type.FAIL;
                 model.refusedByPool(home, req.op(), r.refusal());
             } else if (req.write() < 0) {
                 type = HistoryRecord.Type.OK;

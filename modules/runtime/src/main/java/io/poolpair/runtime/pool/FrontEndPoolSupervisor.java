@@ -152,7 +152,7 @@ public final class FrontEndPoolSupervisor extends PoolSupervisor {
             if (primary != null && "hung".equals(faults.get(primary))) {
                 // a frozen primary answers nothing until the pool declares it down and promotes a secondary:
                 // the client times out (and the write is not applied)
-                r = new FrontEndPool.WriteResult(false, null, -1, "no answer from " + primary + " (not responding): timed out");
+                r = FrontEndPool.WriteResult.noAnswer(primary);
             } else {
                 r = model.serve(group, op.op().persistentWrite(), write);
             }
