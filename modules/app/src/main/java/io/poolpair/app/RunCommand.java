@@ -58,6 +58,9 @@ final class RunCommand implements Callable<Integer> {
             + " default: the wall clock x time-scale, to watch the run live)")
     boolean virtualClock;
 
+    @CommandLine.Mixin
+    io.poolpair.app.http.ControlPlaneOptions http = new io.poolpair.app.http.ControlPlaneOptions();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -67,6 +70,7 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Topology t = Inputs.topology(topology, err);
         Scenario s = Inputs.scenario(scenario, t, topology != null);
+        http.check(virtualClock);
         EmulatorSettings settings = Inputs.settings(topology, s, timeScale, virtualClock);
         if (seed != null) settings = settings.withWorkload(settings.workload().withSeed(seed));
         Path dir = RunFolder.create(out, s.name(), null);
@@ -87,6 +91,7 @@ final class RunCommand implements Callable<Integer> {
             bus.attachHistoryLog(history);
             CompletableFuture<Long> healthy = io.poolpair.runtime.deploy.Startup.whenHealthy(t, bus);
             try (EmbeddedDeployment d = EmbeddedDeployment.start(t, settings, clock, bus, Inputs.pekkoConfig())) {
+                io.poolpair.app.http.ControlPlane controlPlane = http.start(d, healthy, stdout);
                 bus.publish(new RunMarker(clock.now(), new Where(null, null, null, null), "run-started",
                         "scenario " + s.name() + ", topology " + t.file()));
                 if (clock.isVirtual()) clock.await(healthy, 30_000); // 30 s emulated; runs the start-up's timers
@@ -100,6 +105,7 @@ final class RunCommand implements Callable<Integer> {
                     stdout.flush();
                 };
                 results = new ScenarioRunner(d, progress).run(s);
+                http.afterScenario(controlPlane, stdout);
                 int read = d.finalRead();
                 progress.accept("final read: " + read + " users' data read back; " + history.records() + " history records");
                 List<PoolView> end = d.status();
