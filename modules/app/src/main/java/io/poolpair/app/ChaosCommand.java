@@ -56,6 +56,9 @@ final class ChaosCommand implements Callable<Integer> {
             + " for the same seed every time (time-scale ignored)")
     boolean virtualClock;
 
+    @CommandLine.Mixin
+    io.poolpair.app.http.ControlPlaneOptions http = new io.poolpair.app.http.ControlPlaneOptions();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -72,6 +75,7 @@ final class ChaosCommand implements Callable<Integer> {
             return Main.EXIT_BAD_INPUT;
         }
         Topology t = Inputs.topology(topology, err);
+        http.check(virtualClock);
         EmulatorSettings settings = Inputs.settings(topology, null, timeScale, virtualClock);
         ChaosSettings chaos = ChaosSettings.fromConfig(Inputs.config(topology));
         String tooShort = chaos.durationProblem(durationMs);
@@ -113,7 +117,7 @@ final class ChaosCommand implements Callable<Integer> {
 
         RunSession.QuietLine quiet = new RunSession.QuietLine(QUIET_LINE_WALL_MS,
                 ms -> "chaos: " + ChaosPlan.at(ms / 1000 * 1000) + " of " + ChaosPlan.at(durationMs) + " (emulated, from the scenario's start)");
-        int exit = RunSession.run(stdout, dir, t, plan.scenario(), settings, quiet);
+        int exit = RunSession.run(stdout, dir, t, plan.scenario(), settings, quiet, http);
         if (exit != Main.EXIT_OK) {
             stdout.println("chaos: this run failed; replay it with: " + replay);
             stdout.flush();

@@ -106,8 +106,14 @@ final class Inputs {
         return ConfigFactory.systemProperties().withFallback(overrides).withFallback(ConfigFactory.load());
     }
 
+    /**
+     * Pekko's settings. The runtime's reference.conf turns Pekko's JVM shutdown hook off, but in the shaded jar Pekko's
+     * own reference.conf comes after it and would turn it back on: a Ctrl-C must not terminate the actors while a run
+     * ({@code --serve}) still has its final read and verdict to do, so the runtime's choice is made to hold here.
+     */
     static Config pekkoConfig() {
-        return ConfigFactory.load();
+        return ConfigFactory.parseString("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off")
+                .withFallback(ConfigFactory.load());
     }
 
     private static void requireFile(Path file, String what) {

@@ -10,7 +10,9 @@ import java.io.PrintWriter;
 /** The {@code poolpair} command line. Exit codes: 0 ok, 1 a run failed an expectation, 2 bad input. */
 @Command(name = "poolpair", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Live failover emulator of the Skype for Business Server HA/DR design.",
-        subcommands = {RunCommand.class, ChaosCommand.class, ValidateCommand.class, AnalyzeCommand.class, CheckCommand.class})
+        subcommands = {RunCommand.class, ChaosCommand.class, ValidateCommand.class, AnalyzeCommand.class, CheckCommand.class,
+                io.poolpair.app.http.AdminCommand.class, io.poolpair.app.http.FaultCommand.class,
+                io.poolpair.app.http.HealCommand.class})
 public final class Main implements Runnable {
 
     public static final int EXIT_OK = 0;
@@ -46,7 +48,13 @@ public final class Main implements Runnable {
             err.println("poolpair: internal error: " + ex);
             return EXIT_FAILED;
         });
-        return cl.execute(args);
+        int code = EXIT_FAILED;
+        try {
+            code = cl.execute(args);
+            return code;
+        } finally {
+            io.poolpair.app.http.ServeStop.exiting(code); // a run --serve stopped by a signal exits with this code
+        }
     }
 
     @Override

@@ -58,6 +58,9 @@ final class RunCommand implements Callable<Integer> {
             + " default: the wall clock x time-scale, to watch the run live)")
     boolean virtualClock;
 
+    @CommandLine.Mixin
+    io.poolpair.app.http.ControlPlaneOptions http = new io.poolpair.app.http.ControlPlaneOptions();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -67,6 +70,7 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Topology t = Inputs.topology(topology, err);
         Scenario s = Inputs.scenario(scenario, t, topology != null);
+        http.check(virtualClock);
         EmulatorSettings settings = Inputs.settings(topology, s, timeScale, virtualClock);
         if (seed != null) settings = settings.withWorkload(settings.workload().withSeed(seed));
         Path dir = RunFolder.create(out, s.name(), null);
@@ -75,7 +79,7 @@ final class RunCommand implements Callable<Integer> {
         stdout.printf("run folder: %s%n", dir);
         stdout.flush();
 
-        return RunSession.run(stdout, dir, t, s, settings, null);
+        return RunSession.run(stdout, dir, t, s, settings, null, http);
     }
 
     /**

@@ -57,6 +57,15 @@ final class RunSession {
     /** Runs {@code s} on {@code t}; {@code quiet} may be null (no periodic line). Returns the exit code. */
     static int run(PrintWriter stdout, Path dir, Topology t, Scenario s, EmulatorSettings settings, QuietLine quiet)
             throws Exception {
+        return run(stdout, dir, t, s, settings, quiet, new io.poolpair.app.http.ControlPlaneOptions());
+    }
+
+    /**
+     * The same, with the HTTP control plane of {@code http} (when its port is set) serving the deployment from
+     * before it is healthy until the scenario ends, or until the user stops it with {@code --serve}.
+     */
+    static int run(PrintWriter stdout, Path dir, Topology t, Scenario s, EmulatorSettings settings, QuietLine quiet,
+                   io.poolpair.app.http.ControlPlaneOptions http) throws Exception {
         // Configure logging now: a first log call inside an actor would stall it while Logback starts.
         org.slf4j.LoggerFactory.getLogger("poolpair.timeline").debug("logging ready");
         EmulationClock clock = settings.virtualClock() ? EmulationClock.virtual() : EmulationClock.scaledWall(settings.timeScale());
@@ -69,6 +78,7 @@ final class RunSession {
             bus.attachHistoryLog(history);
             CompletableFuture<Long> healthy = io.poolpair.runtime.deploy.Startup.whenHealthy(t, bus);
             try (EmbeddedDeployment d = EmbeddedDeployment.start(t, settings, clock, bus, Inputs.pekkoConfig())) {
+                io.poolpair.app.http.ControlPlane controlPlane = http.start(d, healthy, stdout);
                 bus.publish(new RunMarker(clock.now(), new Where(null, null, null, null), "run-started",
                         "scenario " + s.name() + ", topology " + t.file()));
                 if (clock.isVirtual()) clock.await(healthy, 30_000); // 30 s emulated; runs the start-up's timers
@@ -90,6 +100,7 @@ final class RunSession {
                 } finally {
                     if (ticker != null) ticker.shutdownNow();
                 }
+                http.afterScenario(controlPlane, stdout);
                 int read = d.finalRead();
                 progress.accept("final read: " + read + " users' data read back; " + history.records() + " history records");
                 List<PoolView> end = d.status();

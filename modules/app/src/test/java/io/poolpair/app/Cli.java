@@ -11,13 +11,13 @@ import java.util.List;
  * Runs the {@code poolpair} command line in this JVM through {@link Main#execute}, with standard output and
  * error captured (picocli writes to whatever System.out and System.err are when the command runs).
  */
-final class Cli {
+public final class Cli {
 
     /** The repository's examples; surefire runs in the module directory (modules/app). */
-    static final Path EXAMPLES = Path.of("../../examples");
+    public static final Path EXAMPLES = Path.of("../../examples");
 
-    record Outcome(int exit, String out, String err) {
-        List<String> errLines() {
+    public record Outcome(int exit, String out, String err) {
+        public List<String> errLines() {
             return err.isEmpty() ? List.of() : Arrays.asList(err.split("\\R"));
         }
 
@@ -29,7 +29,7 @@ final class Cli {
 
     private Cli() {}
 
-    static synchronized Outcome run(String... args) {
+    public static synchronized Outcome run(String... args) {
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();

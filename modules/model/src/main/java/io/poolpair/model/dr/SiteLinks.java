@@ -72,6 +72,21 @@ public final class SiteLinks {
         return between(siteOfPool(poolA), siteOfPool(poolB));
     }
 
+    /** One link between two sites of the topology and its condition now. */
+    public record Entry(String siteA, String siteB, SiteLink link) {}
+
+    /** Every link between two sites of the topology (each pair once, in topology order), up ones included. */
+    public List<Entry> all() {
+        List<Entry> out = new ArrayList<>();
+        List<String> sites = topology.sites().stream().map(x -> x.name()).toList();
+        for (int i = 0; i < sites.size(); i++) {
+            for (int j = i + 1; j < sites.size(); j++) {
+                out.add(new Entry(sites.get(i), sites.get(j), between(sites.get(i), sites.get(j))));
+            }
+        }
+        return out;
+    }
+
     /** Every link that is not up, as {@code site-a <-> site-b: cut}. */
     public List<String> degraded() {
         List<String> out = new ArrayList<>();

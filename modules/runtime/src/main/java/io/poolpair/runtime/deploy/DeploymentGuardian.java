@@ -176,7 +176,9 @@ public final class DeploymentGuardian extends AbstractBehavior<DeploymentGuardia
                 .onMessage(GetSite.class, g -> {
                     Map<String, String> hops = new LinkedHashMap<>();
                     for (PoolSpec e : topology.poolsOf(Role.EDGE)) hops.put(e.name(), site.nextHopOf(e.name()));
-                    g.replyTo().tell(new SiteView(site.cmsPool(), hops, site.federationEdge(), site.federationUp()));
+                    List<SiteView.Link> siteLinks = links.all().stream().map(l -> new SiteView.Link(l.siteA(), l.siteB(),
+                            l.link().state().label(), l.link().delayMs())).toList();
+                    g.replyTo().tell(new SiteView(site.cmsPool(), hops, site.federationEdge(), site.federationUp(), siteLinks));
                     return this;
                 })
                 .build();
