@@ -141,15 +141,9 @@ public record ChaosSettings(long meanTimeBetweenFaultsMs, long faultDurationMinM
                 settleMs, weights, on, siteFailoverDecisionMs);
     }
 
-    private interface Getter<T> { T get(); }
-
-    private static <T> T get(List<Problem> problems, Config c, String key, Getter<T> g, T fallback) {
-        try {
-            return g.get();
-        } catch (ConfigException e) {
-            problems.add(problem(c, key, oneLine(e.getMessage())));
-            return fallback;
-        }
+    private static <T> T get(List<Problem> problems, Config c, String key,
+                             io.poolpair.model.settings.SettingProblems.Getter<T> g, T fallback) {
+        return io.poolpair.model.settings.SettingProblems.get(problems, c, "poolpair.chaos.", key, g, fallback);
     }
 
     private static long duration(List<Problem> problems, Config c, String key, long fallback) {
@@ -172,26 +166,10 @@ public record ChaosSettings(long meanTimeBetweenFaultsMs, long faultDurationMinM
     }
 
     private static Problem problem(Config c, String key, String message) {
-        int line = 0;
-        String file = "settings";
-        try {
-            if (c.hasPath(key)) {
-                var o = c.getValue(key).origin();
-                line = Math.max(0, o.lineNumber());
-                if (o.filename() != null) file = o.filename();
-                else if (o.resource() != null) file = o.resource();
-                else if (o.description() != null) file = o.description().replaceFirst(": \\d+(-\\d+)?$", "");
-            }
-        } catch (ConfigException ignored) {
-            // keep the defaults
-        }
-        return Problem.error(new Origin(file, line), "poolpair.chaos." + key, message);
+        return io.poolpair.model.settings.SettingProblems.problem(c, "poolpair.chaos.", key, message);
     }
 
     private static String oneLine(String s) {
-        if (s == null) return "invalid value";
-        int colon = s.lastIndexOf(": ");
-        String m = colon >= 0 ? s.substring(colon + 2) : s;
-        return m.replace('\n', ' ');
+        return io.poolpair.model.settings.SettingProblems.oneLine(s);
     }
 }

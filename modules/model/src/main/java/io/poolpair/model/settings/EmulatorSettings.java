@@ -157,39 +157,12 @@ public record EmulatorSettings(
                 twoFe, auto, autoAfter);
     }
 
-    private interface Getter<T> { T get(); }
-
-    private static <T> T get(List<Problem> problems, Config c, String key, Getter<T> g, T fallback) {
-        try {
-            return g.get();
-        } catch (ConfigException e) {
-            problems.add(problem(c, key, oneLine(e.getMessage())));
-            return fallback;
-        }
+    private static <T> T get(List<Problem> problems, Config c, String key, SettingProblems.Getter<T> g, T fallback) {
+        return SettingProblems.get(problems, c, "poolpair.", key, g, fallback);
     }
 
     private static Problem problem(Config c, String key, String message) {
-        int line = 0;
-        String file = "settings";
-        try {
-            if (c.hasPath(key)) {
-                var o = c.getValue(key).origin();
-                line = Math.max(0, o.lineNumber());
-                if (o.filename() != null) file = o.filename();
-                else if (o.resource() != null) file = o.resource();
-                else if (o.description() != null) file = o.description();
-            }
-        } catch (ConfigException ignored) {
-            // keep defaults
-        }
-        return Problem.error(new Origin(file, line), "poolpair." + key, message);
-    }
-
-    private static String oneLine(String s) {
-        if (s == null) return "invalid value";
-        int colon = s.lastIndexOf(": ");
-        String m = colon >= 0 ? s.substring(colon + 2) : s;
-        return m.replace('\n', ' ');
+        return SettingProblems.problem(c, "poolpair.", key, message);
     }
 
     /** Emulated heartbeat interval converted to wall milliseconds. */
