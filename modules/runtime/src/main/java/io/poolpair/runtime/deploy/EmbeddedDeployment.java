@@ -144,8 +144,13 @@ public final class EmbeddedDeployment implements AutoCloseable {
             }
         }
         if (siteA.equals(siteB)) throw new IllegalArgumentException("a site link joins two different sites, got " + siteA + " twice");
-        return await(AskPattern.ask(system, (ActorRef<Reply> r) -> new DeploymentGuardian.SetSiteLink(siteA, siteB, link, r), ASK,
-                system.scheduler()));
+        boolean heal = link.carries() && link.delayMs() == 0;
+        String f = heal ? "heal-link" : link.carries() ? "slow-link" : "cut-link";
+        String target = siteA + " " + siteB + (link.carries() && link.delayMs() > 0 ? " delay " + link.delayMs() + "ms" : "");
+        return recorded(heal ? io.poolpair.model.history.HistoryRecord.Nemesis.Category.HEAL
+                        : io.poolpair.model.history.HistoryRecord.Nemesis.Category.FAULT, f, target,
+                () -> await(AskPattern.ask(system, (ActorRef<Reply> r) -> new DeploymentGuardian.SetSiteLink(siteA, siteB, link, r),
+                        ASK, system.scheduler())));
     }
 
     /** Runs an admin verb; the arguments it needs are in {@code args} (see {@link AdminVerb#required()}). */
