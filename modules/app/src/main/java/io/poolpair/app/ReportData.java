@@ -305,7 +305,8 @@ final class ReportData {
         String h = heal.f();
         if (heal.target() != null && heal.target().equals(w.target())) return true;
         return switch (h) {
-            case "heal-all" -> isServerFault(w) || isPoolFault(w);
+            case "heal-all" -> isServerFault(w) || isPoolFault(w) || isLinkFault(w);
+            case "heal-link" -> isLinkFault(w) && sameSites(w.target(), heal.target());
             case "heal-pool" -> isServerFault(w) && eq(topo.poolOf(w.target()), heal.target());
             case "heal-site" -> {
                 if (isServerFault(w)) yield eq(topo.siteOf(w.target()), heal.target());
@@ -315,6 +316,19 @@ final class ReportData {
             }
             default -> false;
         };
+    }
+
+    private static boolean isLinkFault(Nemesis n) {
+        return n.f().equals("cut-link") || n.f().equals("slow-link");
+    }
+
+    /** Whether two link targets ({@code site-a site-b [delay Nms]}) name the same two sites, in either order. */
+    private static boolean sameSites(String a, String b) {
+        if (a == null || b == null) return false;
+        String[] x = a.split(" ");
+        String[] y = b.split(" ");
+        if (x.length < 2 || y.length < 2) return false;
+        return (x[0].equals(y[0]) && x[1].equals(y[1])) || (x[0].equals(y[1]) && x[1].equals(y[0]));
     }
 
     private static boolean isRestart(Nemesis n) {
