@@ -35,6 +35,10 @@ import java.util.concurrent.locks.LockSupport;
  * ({@code max}: every publisher as fast as it can) measures the ceiling. Per phase: events/s achieved, publish
  * latency p50 / p99 / p99.9 / max (µs), how late the last and the worst event ran against the schedule, how long
  * {@code close()} took, and whether {@code events.jsonl} holds every event once (lines counted after close).
+ *
+ * <p>A control without the journal's I/O: {@code -Dbench.events-file=false} (no {@code events.jsonl}) with
+ * {@code POOLPAIR_TIMELINE_LEVEL=OFF} in the environment (no console lines): what is left is the lock, the
+ * listeners, the machine and the garbage collector.
  */
 final class EventsThroughputBench {
 
@@ -44,23 +48,25 @@ final class EventsThroughputBench {
 
     static void run() throws Exception {
         int publishers = Benchmarks.intProp("bench.publishers", 4);
+        boolean file = Boolean.parseBoolean(Benchmarks.prop("bench.events-file", "true"));
         int seconds = Benchmarks.intProp("bench.seconds", 10);
         String rates = Benchmarks.prop("bench.rates", "1000,2000,5000");
         Path dir = Files.createTempDirectory("poolpair-bench-events");
         Benchmarks.note(NAME, "publishers " + publishers + ", " + seconds + " s per phase, rates " + rates + " events/s, then max;"
-                + " files in " + dir);
+                + (file ? " files in " + dir : " no events.jsonl (bench.events-file=false)"));
         // warm-up: the JIT, Logback's first lines, the file system
-        phase(dir, "warmup", 2000, publishers, 2, false);
+        phase(dir, file, "warmup", 2000, publishers, 2, false);
         for (String r : rates.split(",")) {
             int rate = Integer.parseInt(r.trim());
-            phase(dir, "rate" + rate, rate, publishers, seconds, true);
+            phase(dir, file, "rate" + rate, rate, publishers, seconds, true);
         }
-        phase(dir, "max", 0, publishers, seconds, true);
+        phase(dir, file, "max", 0, publishers, seconds, true);
     }
 
     /** One phase on a fresh bus; {@code rate} 0 publishes without a schedule. */
-    private static void phase(Path dir, String label, int rate, int publishers, int seconds, boolean report) throws Exception {
-        Path events = dir.resolve("events-" + label + ".jsonl");
+    private static void phase(Path dir, boolean file, String label, int rate, int publishers, int seconds, boolean report)
+            throws Exception {
+        Path events = file ? dir.resolve("events-" + label + ".jsonl") : null;
         Path history = dir.resolve("history-" + label + ".jsonl");
         HistoryLog log = HistoryLog.to(history);
         EventBus bus = new EventBus(events, true);
@@ -129,7 +135,7 @@ final class EventsThroughputBench {
         log.close();
         long closeNs = System.nanoTime() - c0;
         int total = Arrays.stream(counts).sum();
-        long lines = countLines(events);
+        long lines = file ? countLines(events) : total;
         if (!report) return;
         long[] all = new long[total];
         int k = 0;
@@ -151,8 +157,10 @@ final class EventsThroughputBench {
             Benchmarks.result(NAME, m + "late_at_end", ms(Arrays.stream(lastLateNs).max().orElse(0)), "ms");
         }
         Benchmarks.result(NAME, m + "close", ms(closeNs), "ms");
-        Benchmarks.result(NAME, m + "file_lines", lines, "");
-        Benchmarks.result(NAME, m + "file_complete", lines == total ? "yes" : "no", "");
+        if (file) {
+            Benchmarks.result(NAME, m + "file_lines", lines, "");
+            Benchmarks.result(NAME, m + "file_complete", lines == total ? "yes" : "no", "");
+        }
         if (lines != total) throw new AssertionError(label + ": events.jsonl has " + lines + " lines for " + total + " events");
     }
 
