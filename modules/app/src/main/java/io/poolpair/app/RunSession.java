@@ -84,11 +84,13 @@ final class RunSession {
                 if (clock.isVirtual()) clock.await(healthy, 30_000); // 30 s emulated; runs the start-up's timers
                 else healthy.get(30, TimeUnit.SECONDS);
                 long sinceJvm = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+                bus.awaitWritten(); // the timeline lines come from the journal's thread: ours go after them
                 stdout.printf("deployment healthy: every pool serving %d ms after start (%d ms after JVM start)%n",
                         System.currentTimeMillis() - wallStart, sinceJvm);
                 stdout.flush();
                 AtomicLong lastLineWallMs = new AtomicLong(System.currentTimeMillis());
                 Consumer<String> progress = line -> {
+                    bus.awaitWritten();
                     stdout.println("  " + line);
                     stdout.flush();
                     lastLineWallMs.set(System.currentTimeMillis());
@@ -108,6 +110,7 @@ final class RunSession {
                 io.poolpair.runtime.status.SiteView site = d.site();
                 writeLostWrites(dir, d.lostWrites());
                 bus.publish(new RunMarker(clock.now(), new Where(null, null, null, null), "run-finished", s.name()));
+                bus.awaitWritten();
                 summary(stdout, s, settings, clock, wallStart, dir, bus.history(), results, end);
                 pairsSummary(stdout, pairs, site);
             }

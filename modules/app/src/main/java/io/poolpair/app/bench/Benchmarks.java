@@ -26,6 +26,9 @@ import java.util.Map;
  *       against the sync interval, writes shipped, process CPU.</li>
  *   <li>{@code check-history}: the three checkers over a 10-million-operation history (one emulated hour of
  *       40,000 busy users), streamed: wall time and heap ({@link CheckBench}).</li>
+ *   <li>{@code events-throughput}: the event bus with events.jsonl, the console timeline and the history listener,
+ *       fed by several threads at 1,000 to 5,000 events/s and flat out: events/s sustained, publish latency
+ *       ({@link EventsThroughputBench}).</li>
  * </ul>
  *
  * Knobs are system properties ({@code -Dbench.reps=20} ...), listed with each benchmark. Exit code 0 when every
@@ -48,6 +51,7 @@ public final class Benchmarks {
         all.put("dr-failover", DrBench::runFailover);
         all.put("backup-lag", DrBench::runBackupLag);
         all.put("check-history", CheckBench::run);
+        all.put("events-throughput", EventsThroughputBench::run);
         List<String> names = new ArrayList<>(List.of(args));
         if (names.isEmpty()) names.add("failover-12fe"); // startup and default-run-heap want a fresh JVM each
         for (String n : names) {

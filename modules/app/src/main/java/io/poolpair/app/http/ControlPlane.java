@@ -107,6 +107,7 @@ public final class ControlPlane implements AutoCloseable {
     private final Executor blocking;
     private final ServerBinding binding;
     private final String url;
+    private final Metrics metrics;
 
     private ControlPlane(EmbeddedDeployment deployment, CompletionStage<?> started, Settings settings) {
         this.deployment = deployment;
@@ -117,20 +118,27 @@ public final class ControlPlane implements AutoCloseable {
         if (!settings.loopbackOnly() && token == null) {
             throw new IllegalArgumentException("--bind: " + settings.bind() + " is not a loopback address: give a --token");
         }
+        this.metrics = Metrics.start(deployment);
         Route route = new Routes().route();
         try {
             this.binding = Http.get(deployment.system()).newServerAt(settings.bind(), settings.port()).bind(route)
                     .toCompletableFuture().get(BIND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RuntimeException e) {
+            metrics.close();
+            throw e;
         } catch (ExecutionException e) {
+            metrics.close();
             Throwable c = e;
             while (c.getCause() != null && c.getCause() != c) c = c.getCause();
             String why = c.getMessage() == null ? c.toString() : c.getMessage().replaceFirst("^\\[[^]]*\\]\\s*", "");
             throw new IllegalArgumentException("--http-port: cannot listen on " + settings.bind() + ":" + settings.port() + ": "
                     + Requests.oneLine(why));
         } catch (TimeoutException e) {
+            metrics.close();
             throw new IllegalStateException("the control plane did not bind " + settings.bind() + ":" + settings.port() + " within "
                     + BIND_TIMEOUT.toSeconds() + " s");
         } catch (InterruptedException e) {
+            metrics.close();
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while binding the control plane");
         }
@@ -159,9 +167,13 @@ public final class ControlPlane implements AutoCloseable {
     /** The bearer token changes need, or null when none is needed. */
     public String token() { return token; }
 
+    /** What {@code GET /metrics} serves. */
+    Metrics metrics() { return metrics; }
+
     /** Stops listening; requests in flight get two seconds to finish. The deployment keeps running. */
     @Override
     public void close() {
+        metrics.close();
         try {
             binding.terminate(Duration.ofSeconds(2)).toCompletableFuture().get(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -255,6 +267,7 @@ public final class ControlPlane implements AutoCloseable {
             Route top = concat(
                     path("alive", () -> get(() -> complete(json(200, StatusJson.JSON.createObjectNode().put("alive", true))))),
                     path("ready", () -> get(() -> completeWithFuture(off(ControlPlane.this::ready)))),
+                    path("metrics", () -> get(() -> complete(metrics.scrape()))),
                     path("reset", () -> post(() -> change(Requests::reset))),
                     pathPrefix("api", this::api));
             return handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> top)).seal();

@@ -35,6 +35,8 @@ public record CheckResult(String checker, boolean valid, List<Finding> findings,
 
         public long violations() { return violations; }
 
+        public long notices() { return notices; }
+
         public CheckResult result(String checker, Map<String, Double> figures, Object details) {
             return new CheckResult(checker, violations == 0, List.copyOf(kept), violations, notices,
                     new LinkedHashMap<>(figures), details);

@@ -14,4 +14,13 @@ public interface Checker {
     void accept(HistoryRecord record);
 
     CheckResult result();
+
+    /**
+     * Violations found so far, before {@link #result()}: what a live view shows while the history is still being
+     * written (findings that only the end of the history can make, such as writes never read back, are not in it).
+     */
+    long violationsSoFar();
+
+    /** Notices found so far, as {@link #violationsSoFar()}. */
+    long noticesSoFar();
 }

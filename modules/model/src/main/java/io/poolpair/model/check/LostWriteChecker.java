@@ -150,6 +150,12 @@ public final class LostWriteChecker implements Checker {
     }
 
     @Override
+    public long violationsSoFar() { return findings.violations(); }
+
+    @Override
+    public long noticesSoFar() { return findings.notices(); }
+
+    @Override
     public CheckResult result() {
         long unread = 0;
         for (UserWrites w : users.values()) unread += w.n;

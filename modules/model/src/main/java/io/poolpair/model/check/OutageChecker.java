@@ -98,6 +98,13 @@ public final class OutageChecker implements Checker {
         return faults.isEmpty() ? beforeAnyFault : faults.get(faults.size() - 1);
     }
 
+    /** None: this checker reports only at the end (unresolved outages are a notice of {@link #result()}). */
+    @Override
+    public long violationsSoFar() { return 0; }
+
+    @Override
+    public long noticesSoFar() { return 0; }
+
     @Override
     public CheckResult result() {
         CheckResult.Findings findings = new CheckResult.Findings();

@@ -133,6 +133,12 @@ public final class SanityChecker implements Checker {
     }
 
     @Override
+    public long violationsSoFar() { return findings.violations(); }
+
+    @Override
+    public long noticesSoFar() { return findings.notices(); }
+
+    @Override
     public CheckResult result() {
         Map<String, Double> figures = new LinkedHashMap<>();
         figures.put("sanity-violations", (double) findings.violations());

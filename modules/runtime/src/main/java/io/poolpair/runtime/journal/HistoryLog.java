@@ -15,6 +15,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -22,26 +24,30 @@ import java.util.function.Supplier;
  * Writes {@code history.jsonl}: the emulated users' operations (from the pool-pair actors), what was done to the
  * deployment (from {@link io.poolpair.runtime.deploy.EmbeddedDeployment}), and the model's declarations, which it
  * takes from the event bus (pool quorum lost and regained, users moved, pool failover states). Thread-safe; the
- * file is buffered and flushed on {@link #flush()} and {@link #close()}.
+ * file is buffered and flushed on {@link #flush()} and {@link #close()}. {@link #tap} lets a reader (the live
+ * checkers behind {@code GET /metrics}) follow every record in file order.
  */
 public final class HistoryLog implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HistoryLog.class);
 
     /** A log that records nothing (no run folder, or the workload is off). */
-    public static final HistoryLog NONE = new HistoryLog(null);
+    public static final HistoryLog NONE = new HistoryLog(null, null);
 
     private final BufferedWriter out;
+    private final Path file;
+    private final List<Consumer<HistoryRecord>> taps = new CopyOnWriteArrayList<>();
     private long records;
     private boolean closed;
 
-    private HistoryLog(BufferedWriter out) {
+    private HistoryLog(BufferedWriter out, Path file) {
         this.out = out;
+        this.file = file;
     }
 
     public static HistoryLog to(Path file) {
         try {
-            return new HistoryLog(Files.newBufferedWriter(file, StandardCharsets.UTF_8));
+            return new HistoryLog(Files.newBufferedWriter(file, StandardCharsets.UTF_8), file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -59,8 +65,40 @@ public final class HistoryLog implements AutoCloseable {
             } catch (IOException e) {
                 LOG.error("cannot write history.jsonl: {}", e.getMessage());
             }
+            for (Consumer<HistoryRecord> t : taps) {
+                try {
+                    t.accept(r);
+                } catch (RuntimeException e) {
+                    LOG.warn("history tap failed: {}", e.toString());
+                }
+            }
         }
     }
+
+    /**
+     * Follows the history from its first record: {@code tap} is given every record written so far (read back from
+     * the file), then every record as it is written, each once and in file order. It runs under this log's lock on
+     * the writer's thread (an actor's): it must be quick and must not block. A log that records nothing
+     * ({@link #NONE}) or is closed never calls it.
+     */
+    public void tap(Consumer<HistoryRecord> tap) {
+        if (out == null) return;
+        synchronized (this) {
+            if (closed) return;
+            try {
+                out.flush();
+                try (HistoryJson.Reader r = HistoryJson.open(file)) {
+                    while (r.hasNext()) tap.accept(r.next());
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            taps.add(tap);
+        }
+    }
+
+    /** Stops calling {@code tap}. */
+    public void untap(Consumer<HistoryRecord> tap) { taps.remove(tap); }
 
     /** Records an action on the deployment: invoke, then ok or fail with the answer. */
     public <T> T nemesis(Nemesis.Category category, String f, String target, Supplier<Time> clock,
