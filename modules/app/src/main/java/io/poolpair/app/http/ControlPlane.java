@@ -107,8 +107,9 @@ public final class ControlPlane implements AutoCloseable {
     private final Executor blocking;
     private final ServerBinding binding;
     private final String url;
+    private final Dashboard dashboard;
 
-    private ControlPlane(EmbeddedDeployment deployment, CompletionStage<?> started, Settings settings) {
+    private ControlPlane(EmbeddedDeployment deployment, CompletionStage<?> started, Settings settings, RunInfo run) {
         this.deployment = deployment;
         this.topology = deployment.topology();
         this.started = started;
@@ -117,6 +118,7 @@ public final class ControlPlane implements AutoCloseable {
         if (!settings.loopbackOnly() && token == null) {
             throw new IllegalArgumentException("--bind: " + settings.bind() + " is not a loopback address: give a --token");
         }
+        this.dashboard = new Dashboard(new LiveReads(deployment, run, token != null));
         Route route = new Routes().route();
         try {
             this.binding = Http.get(deployment.system()).newServerAt(settings.bind(), settings.port()).bind(route)
@@ -146,7 +148,12 @@ public final class ControlPlane implements AutoCloseable {
      * @throws IllegalArgumentException when the address cannot be bound, or is beyond loopback without a token
      */
     public static ControlPlane start(EmbeddedDeployment deployment, CompletionStage<?> started, Settings settings) {
-        return new ControlPlane(deployment, started, settings);
+        return start(deployment, started, settings, RunInfo.live(null, null, deployment.settings()));
+    }
+
+    /** The same, with what the dashboard's {@code GET /api/run} says about the run. */
+    public static ControlPlane start(EmbeddedDeployment deployment, CompletionStage<?> started, Settings settings, RunInfo run) {
+        return new ControlPlane(deployment, started, settings, run);
     }
 
     /** {@code http://HOST:PORT}, with the port actually bound. */
@@ -256,7 +263,8 @@ public final class ControlPlane implements AutoCloseable {
                     path("alive", () -> get(() -> complete(json(200, StatusJson.JSON.createObjectNode().put("alive", true))))),
                     path("ready", () -> get(() -> completeWithFuture(off(ControlPlane.this::ready)))),
                     path("reset", () -> post(() -> change(Requests::reset))),
-                    pathPrefix("api", this::api));
+                    pathPrefix("api", this::api),
+                    dashboard.route());
             return handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> top)).seal();
         }
 
