@@ -1,0 +1,65 @@
+package io.poolpair.app.http;
+
+import org.junit.jupiter.api.Assumptions;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * A headless Chromium for the dashboard's tests, driven through Debian's {@code chromium} and {@code chromium-driver}
+ * ({@code CHROME_BIN} and {@code CHROMEDRIVER} point elsewhere). The driver is given by path, so Selenium Manager never
+ * downloads one. Without them the test is skipped with the reason, except under {@code CI=true}, where it fails: a
+ * broken set-up must not pass unseen.
+ */
+final class Browser {
+
+    private Browser() {}
+
+    static WebDriver open() {
+        Path chrome = Path.of(env("CHROME_BIN", "/usr/bin/chromium"));
+        Path driver = Path.of(env("CHROMEDRIVER", "/usr/bin/chromedriver"));
+        String missing = !Files.isExecutable(chrome) ? chrome.toString() : !Files.isExecutable(driver) ? driver.toString() : null;
+        if (missing != null) {
+            String why = "the dashboard's browser tests need Chromium and its driver (apt-get install -y chromium chromium-driver;"
+                    + " or set CHROME_BIN and CHROMEDRIVER): " + missing + " is missing";
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) fail(why);
+            Assumptions.abort(why);
+        }
+        System.setProperty("webdriver.chrome.driver", driver.toString());
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(chrome.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1400,1900");
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driver.toFile()).usingAnyFreePort().build();
+        return new ChromeDriver(service, options);
+    }
+
+    /** Keeps a screenshot of the page as {@code target/screenshots/NAME.png}; returns its path. */
+    static Path screenshot(WebDriver driver, String name) {
+        try {
+            Path dir = Path.of("target", "screenshots");
+            Files.createDirectories(dir);
+            Path png = dir.resolve(name + ".png");
+            Path shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
+            Files.copy(shot, png, StandardCopyOption.REPLACE_EXISTING);
+            return png;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String env(String name, String otherwise) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? otherwise : v;
+    }
+}
