@@ -331,7 +331,8 @@
       var card = h('div', { class: 'server', 'data-server': v.name });
       var row = h('div', { class: 'row' });
       row.appendChild(h('span', { class: 'name', title: 'site ' + v.site + (v.standby ? ', standby' : '') },
-        v.name + (v.site !== p.site ? ' (' + v.site + ')' : '') + (v.standby ? ' standby' : '')));
+        v.name + (v.site !== p.site ? ' (' + v.site + ')' : '')));
+      row.appendChild(h('span', { class: 'role muted' }, p.role + (v.standby ? ' standby' : '')));
       var sv = { card: card, observed: h('span', { class: 'badge observed', title: 'what its pool observes' }),
         fault: h('span', { class: 'badge fault', title: 'injected fault' }), bar: h('div', { class: 'bar' }),
         load: h('div', { class: 'load' }) };
@@ -431,8 +432,10 @@
       card.appendChild(t2);
       var lost = h('div', { class: 'lost-writes muted' });
       card.appendChild(lost);
+      var cms = h('div', { class: 'pair-cms' });
+      card.appendChild(cms);
       box.appendChild(card);
-      app.el.pairs.push({ pools: pr.pools, sides: sides, backup: t2, lost: lost, drawnBackup: '' });
+      app.el.pairs.push({ pools: pr.pools, sides: sides, backup: t2, lost: lost, cms: cms, drawnBackup: '' });
     });
     var site = h('div', { class: 'card site-view' });
     site.appendChild(h('h3', null, 'Deployment'));
@@ -462,7 +465,8 @@
       var by = h('span', { class: 'served-by muted' });
       [n, r, s, by].forEach(function (x) { counts.appendChild(x); });
       card.appendChild(counts);
-      var chart = svg('svg', { preserveAspectRatio: 'none', role: 'img', 'aria-label': 'users of ' + p.name + ' by mode over time' });
+      var chart = svg('svg', { preserveAspectRatio: 'none', 'shape-rendering': 'crispEdges', role: 'img',
+        'aria-label': 'users of ' + p.name + ' by mode over time' });
       card.appendChild(chart);
       box.appendChild(card);
       app.el.users[p.name] = { mode: mode, normal: n, resiliency: r, signedOut: s, servedBy: by, chart: chart };
@@ -700,6 +704,8 @@
         setBadge(side.mode, p.users.mode);
         setText(side.servedBy, p.users.servedBy || '–');
       });
+      setText(pe.cms, pe.pools.indexOf(s.cmsPool) >= 0 ? 'Central Management Store: active on ' + s.cmsPool +
+        ', standby on ' + pe.pools.filter(function (x) { return x !== s.cmsPool; })[0] : 'Central Management Store: not in this pair (' + s.cmsPool + ')');
       if (!pr) return;
       var rows = Object.keys(pr.backup).sort().map(function (k) {
         var d = pr.backup[k];

@@ -1,6 +1,9 @@
 package io.poolpair.app.http;
 
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -26,16 +29,42 @@ final class Browser {
 
     private Browser() {}
 
-    static WebDriver open() {
-        Path chrome = Path.of(env("CHROME_BIN", "/usr/bin/chromium"));
-        Path driver = Path.of(env("CHROMEDRIVER", "/usr/bin/chromedriver"));
+    /**
+     * Skips a test class that needs the browser, with the reason, when the browser is missing, unless under
+     * {@code CI=true} ({@link #open} then fails): {@code @ExtendWith(Browser.Needed.class)}.
+     */
+    static final class Needed implements ExecutionCondition {
+        @Override
+        public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+            String why = missing();
+            if (why == null || onCi()) return ConditionEvaluationResult.enabled("Chromium and chromedriver are there");
+            return ConditionEvaluationResult.disabled(why);
+        }
+    }
+
+    /** Why the browser cannot be driven, or null when it can. */
+    static String missing() {
+        Path chrome = chrome();
+        Path driver = driver();
         String missing = !Files.isExecutable(chrome) ? chrome.toString() : !Files.isExecutable(driver) ? driver.toString() : null;
-        if (missing != null) {
-            String why = "the dashboard's browser tests need Chromium and its driver (apt-get install -y chromium chromium-driver;"
-                    + " or set CHROME_BIN and CHROMEDRIVER): " + missing + " is missing";
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) fail(why);
+        return missing == null ? null : "the dashboard's browser tests need Chromium and its driver (apt-get install -y chromium"
+                + " chromium-driver; or set CHROME_BIN and CHROMEDRIVER): " + missing + " is missing";
+    }
+
+    private static boolean onCi() { return "true".equalsIgnoreCase(System.getenv("CI")); }
+
+    private static Path chrome() { return Path.of(env("CHROME_BIN", "/usr/bin/chromium")); }
+
+    private static Path driver() { return Path.of(env("CHROMEDRIVER", "/usr/bin/chromedriver")); }
+
+    static WebDriver open() {
+        String why = missing();
+        if (why != null) {
+            if (onCi()) fail(why + " (CI=true: a test that would be skipped fails)");
             Assumptions.abort(why);
         }
+        Path chrome = chrome();
+        Path driver = driver();
         System.setProperty("webdriver.chrome.driver", driver.toString());
         ChromeOptions options = new ChromeOptions();
         options.setBinary(chrome.toFile());

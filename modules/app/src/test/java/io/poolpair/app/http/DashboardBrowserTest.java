@@ -43,7 +43,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * with its control plane, driven from the page as a user would (buttons, confirm dialogs, the admin verb form); then a
  * finished run folder replayed step by step. Each test keeps a screenshot in {@code target/screenshots/}.
  */
-@ExtendWith(LogCapturingExtension.class)
+@ExtendWith({Browser.Needed.class, LogCapturingExtension.class})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardBrowserTest {
@@ -211,6 +211,35 @@ class DashboardBrowserTest {
             assertThat(driver.findElement(By.id("cms")).getText()).isEqualTo("pool-b (site-b)");
             assertThat(driver.findElement(By.id("event-count")).getText()).isEqualTo(String.format(java.util.Locale.US, "%,d", lines.size()));
             Browser.screenshot(driver, "dashboard-replay");
+        }
+    }
+
+    @Test
+    @Order(5)
+    void withATokenThePageAsksForItOnceAndSaysWhenItIsWrong() {
+        String token = "page-token";
+        try (ControlPlane guarded = ControlPlane.start(deployment, null, new ControlPlane.Settings("127.0.0.1", 0, token))) {
+            driver.get(guarded.url() + "/");
+            waitForText(By.cssSelector("#conn"), "live");
+            driver.findElement(By.id("heal-all")).click();
+            accept("Heal everything");
+            Alert ask = wait.until(ExpectedConditions.alertIsPresent());
+            assertThat(ask.getText()).contains("needs a token");
+            ask.sendKeys("guess");
+            ask.accept();
+            waitForText(By.id("answer"), "heal everything (every server fault and site link): wrong token");
+            assertThat(driver.findElement(By.id("answer")).getAttribute("class")).isEqualTo("error");
+
+            driver.findElement(By.id("heal-all")).click();
+            accept("Heal everything");
+            ask = wait.until(ExpectedConditions.alertIsPresent());
+            ask.sendKeys(token);
+            ask.accept();
+            waitForText(By.id("answer"), "heal everything (every server fault and site link): done: ");
+
+            // once given, the token is kept: the next change asks only for the confirmation
+            runVerb("quorum-loss-recovery", "pool-b", null);
+            waitForText(By.id("answer"), "admin quorum-loss-recovery pool pool-b: done: no routing group was in quorum loss");
         }
     }
 
