@@ -32,6 +32,8 @@ public final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        // start logging before the actor system does, from this one thread (as poolpair run does)
+        org.slf4j.LoggerFactory.getLogger("poolpair.http").debug("logging ready");
         // Ctrl-C must not stop the actor system under the server before it is closed here
         var config = ConfigFactory.parseString("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off")
                 .withFallback(ConfigFactory.load());
