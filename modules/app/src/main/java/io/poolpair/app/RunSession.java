@@ -73,12 +73,15 @@ final class RunSession {
         io.poolpair.runtime.journal.HistoryLog history = io.poolpair.runtime.journal.HistoryLog.to(dir.resolve("history.jsonl"));
         history.record(RunResults.header(s.name(), settings.workload().seed(), settings, settings.virtualClock() ? "virtual" : "wall",
                 clock.now()));
+        // the deployment as the dashboard draws it, for poolpair replay (docs/dashboard.md)
+        io.poolpair.app.http.TopologyJson.write(dir, io.poolpair.app.http.TopologyJson.of(t, settings));
         List<StepResult> results;
         try (history; EventBus bus = new EventBus(dir.resolve("events.jsonl"), true)) {
             bus.attachHistoryLog(history);
             CompletableFuture<Long> healthy = io.poolpair.runtime.deploy.Startup.whenHealthy(t, bus);
             try (EmbeddedDeployment d = EmbeddedDeployment.start(t, settings, clock, bus, Inputs.pekkoConfig())) {
-                io.poolpair.app.http.ControlPlane controlPlane = http.start(d, healthy, stdout);
+                io.poolpair.app.http.ControlPlane controlPlane = http.start(d, healthy, stdout,
+                        io.poolpair.app.http.RunInfo.live(s.name(), dir, settings));
                 bus.publish(new RunMarker(clock.now(), new Where(null, null, null, null), "run-started",
                         "scenario " + s.name() + ", topology " + t.file()));
                 if (clock.isVirtual()) clock.await(healthy, 30_000); // 30 s emulated; runs the start-up's timers

@@ -108,8 +108,9 @@ public final class ControlPlane implements AutoCloseable {
     private final ServerBinding binding;
     private final String url;
     private final Metrics metrics;
+    private final Dashboard dashboard;
 
-    private ControlPlane(EmbeddedDeployment deployment, CompletionStage<?> started, Settings settings) {
+    private ControlPlane(EmbeddedDeployment deployment, CompletionStage<?> started, Settings settings, RunInfo run) {
         this.deployment = deployment;
         this.topology = deployment.topology();
         this.started = started;
@@ -119,6 +120,7 @@ public final class ControlPlane implements AutoCloseable {
             throw new IllegalArgumentException("--bind: " + settings.bind() + " is not a loopback address: give a --token");
         }
         this.metrics = Metrics.start(deployment);
+        this.dashboard = new Dashboard(new LiveReads(deployment, run, token != null));
         Route route = new Routes().route();
         try {
             this.binding = Http.get(deployment.system()).newServerAt(settings.bind(), settings.port()).bind(route)
@@ -154,7 +156,12 @@ public final class ControlPlane implements AutoCloseable {
      * @throws IllegalArgumentException when the address cannot be bound, or is beyond loopback without a token
      */
     public static ControlPlane start(EmbeddedDeployment deployment, CompletionStage<?> started, Settings settings) {
-        return new ControlPlane(deployment, started, settings);
+        return start(deployment, started, settings, RunInfo.live(null, null, deployment.settings()));
+    }
+
+    /** The same, with what the dashboard's {@code GET /api/run} says about the run. */
+    public static ControlPlane start(EmbeddedDeployment deployment, CompletionStage<?> started, Settings settings, RunInfo run) {
+        return new ControlPlane(deployment, started, settings, run);
     }
 
     /** {@code http://HOST:PORT}, with the port actually bound. */
@@ -269,7 +276,8 @@ public final class ControlPlane implements AutoCloseable {
                     path("ready", () -> get(() -> completeWithFuture(off(ControlPlane.this::ready)))),
                     path("metrics", () -> get(() -> complete(metrics.scrape()))),
                     path("reset", () -> post(() -> change(Requests::reset))),
-                    pathPrefix("api", this::api));
+                    pathPrefix("api", this::api),
+                    dashboard.route());
             return handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> top)).seal();
         }
 

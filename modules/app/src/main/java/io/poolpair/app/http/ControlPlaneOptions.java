@@ -56,13 +56,19 @@ public final class ControlPlaneOptions {
      * @param healthy completes when the deployment is healthy the first time ({@code /ready} says 503 until then)
      */
     public ControlPlane start(EmbeddedDeployment deployment, CompletionStage<?> healthy, PrintWriter out) {
+        return start(deployment, healthy, out, RunInfo.live(null, null, deployment.settings()));
+    }
+
+    /** The same, with what the dashboard says about the run ({@code GET /api/run}). */
+    public ControlPlane start(EmbeddedDeployment deployment, CompletionStage<?> healthy, PrintWriter out, RunInfo run) {
         if (httpPort == null) return null;
         ControlPlane.Settings s = settings().withTokenWhereNeeded();
-        ControlPlane cp = ControlPlane.start(deployment, healthy, s);
+        ControlPlane cp = ControlPlane.start(deployment, healthy, s, run);
         String auth = s.token() == null ? ""
                 : token == null ? " (changes need 'Authorization: Bearer " + s.token() + "': a token made up for this run)"
                 : " (changes need 'Authorization: Bearer' with the --token given)";
         out.println("control plane: " + cp.url() + auth);
+        out.println("dashboard: " + cp.url() + "/");
         out.flush();
         return cp;
     }

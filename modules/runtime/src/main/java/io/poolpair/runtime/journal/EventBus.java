@@ -234,6 +234,37 @@ public final class EventBus implements AutoCloseable {
 
     public void unsubscribe(Consumer<FailoverEvent> listener) { listeners.remove(listener); }
 
+    /** An event with its index in the run: 0 for the first event published, the line of {@code events.jsonl} it is on. */
+    public record Indexed(int index, FailoverEvent event) {}
+
+    /**
+     * What {@link #subscribeFrom} returns: the events already published from {@code from} on, and the subscription to
+     * pass to {@link #unsubscribe}.
+     */
+    public record Catchup(int from, List<FailoverEvent> past, Consumer<FailoverEvent> subscription) {}
+
+    /**
+     * Subscribes {@code listener} to every event published from now on, each with its index, and returns the events
+     * already published from index {@code from} on: together they hold every event from {@code from} exactly once, in
+     * order (the dashboard's event stream resumes this way). Indexes count the history, so the bus must keep it. The
+     * listener runs under the bus's lock like any other: it must hand the event on without waiting.
+     */
+    public synchronized Catchup subscribeFrom(int from, Consumer<Indexed> listener) {
+        if (!keepHistory) throw new IllegalStateException("subscribeFrom needs an event bus that keeps its history");
+        int first = Math.max(0, Math.min(from, history.size()));
+        List<FailoverEvent> past = List.copyOf(history.subList(first, history.size()));
+        Consumer<FailoverEvent> counting = new Consumer<>() {
+            private int next = history.size();
+
+            @Override
+            public void accept(FailoverEvent e) {
+                listener.accept(new Indexed(next++, e));
+            }
+        };
+        listeners.add(counting);
+        return new Catchup(first, past, counting);
+    }
+
     /** A copy of the events published so far (empty when history is off). */
     public synchronized List<FailoverEvent> history() { return List.copyOf(history); }
 
