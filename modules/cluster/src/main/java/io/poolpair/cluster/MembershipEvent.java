@@ -28,8 +28,9 @@ public record MembershipEvent(String type, long wallMs, String observer, String 
     /** Whether it means trouble (a member unreachable, downed or removed by a downing, a data center unreachable). */
     public boolean warning() {
         return switch (type) {
-            case "member-unreachable", "member-downed", "dc-unreachable", "self-removed" -> true;
-            case "member-removed" -> "Down".equals(detail == null ? null : detail.replace("was ", ""));
+            case "member-unreachable", "member-downed", "dc-unreachable" -> true;
+            // removed after a downing, not after leaving
+            case "member-removed", "self-removed" -> "was Down".equals(detail);
             default -> false;
         };
     }
