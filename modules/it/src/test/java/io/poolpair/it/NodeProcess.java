@@ -95,9 +95,10 @@ final class NodeProcess {
 
     boolean printed(String text) { return lines().stream().anyMatch(l -> l.contains(text)); }
 
-    /** Sends a signal by PID (STOP, CONT, KILL, TERM). */
+    /** Sends a signal by PID (STOP, CONT, KILL, TERM), with the shell's kill (no procps needed). */
     void signal(String signal) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid())).inheritIO().start();
+        if (!signal.matches("[A-Z]+")) throw new IllegalArgumentException("signal " + signal);
+        Process kill = new ProcessBuilder("sh", "-c", "kill -" + signal + " " + pid()).inheritIO().start();
         if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
             throw new IllegalStateException("kill -" + signal + " " + pid() + " failed");
         }
