@@ -164,11 +164,13 @@ public final class NodeCommand implements java.util.concurrent.Callable<Integer>
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(portOption + ": " + ClusterNode.describeStartFailure(e));
         }
+        Thread exitHook = exitAfterLeavingOnSignal(cluster);
         String url;
         try {
             url = PekkoManagement.get(Adapter.toClassic(cluster.system())).start().toCompletableFuture()
                     .get(START_TIMEOUT_S, TimeUnit.SECONDS).toString();
         } catch (ExecutionException | TimeoutException e) {
+            Runtime.getRuntime().removeShutdownHook(exitHook);   // the exit code is bad input's, not the node's
             cluster.close();
             String why = e instanceof TimeoutException ? "not bound within " + START_TIMEOUT_S + " s"
                     : ClusterNode.describeStartFailure(e.getCause());
@@ -198,6 +200,25 @@ public final class NodeCommand implements java.util.concurrent.Callable<Integer>
                 + (reason.equals("downed") ? " (the cluster downed and removed it)" : ""));
         stdout.flush();
         return left ? Main.EXIT_OK : Main.EXIT_FAILED;
+    }
+
+    /**
+     * SIGTERM or Ctrl-C: Pekko's own shutdown hook leaves the cluster; this one waits for that (at most 30 s) and ends
+     * the JVM with 0 when the node left, 1 otherwise, instead of the signal's 143.
+     */
+    private static Thread exitAfterLeavingOnSignal(ClusterNode cluster) {
+        Thread hook = new Thread(() -> {
+            try {
+                cluster.terminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                Runtime.getRuntime().halt(cluster.shutdownReason().orElse("").equals("leave") ? Main.EXIT_OK : Main.EXIT_FAILED);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                // the JVM ends with the signal's status
+            }
+        }, "poolpair-node-exit");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
     }
 
     /** Pekko Management's settings: where it listens, and /ready only once the node is Up (not WeaklyUp). */
