@@ -12,7 +12,8 @@ import java.io.PrintWriter;
         description = "Live failover emulator of the Skype for Business Server HA/DR design.",
         subcommands = {RunCommand.class, ChaosCommand.class, ValidateCommand.class, AnalyzeCommand.class, CheckCommand.class,
                 io.poolpair.app.http.AdminCommand.class, io.poolpair.app.http.FaultCommand.class,
-                io.poolpair.app.http.HealCommand.class, io.poolpair.app.http.ReplayCommand.class})
+                io.poolpair.app.http.HealCommand.class, io.poolpair.app.http.ReplayCommand.class, NodeCommand.class,
+                MembersCommand.class})
 public final class Main implements Runnable {
 
     public static final int EXIT_OK = 0;

@@ -10,6 +10,7 @@ import java.util.Optional;
  * @param formatVersion the file's format-version
  * @param version       the product version, which sets the limits
  * @param cmsPool       the pool hosting the active Central Management Store
+ * @param placement     which node hosts which servers in a multi-node run, or null when the file has no placement
  */
 public record Topology(
         String file,
@@ -18,11 +19,31 @@ public record Topology(
         List<Site> sites,
         List<PoolSpec> pools,
         String cmsPool,
-        Origin origin) {
+        Origin origin,
+        Placement placement) {
 
     public Topology {
         sites = List.copyOf(sites);
         pools = List.copyOf(pools);
+    }
+
+    /** A topology without a placement (one JVM runs it all). */
+    public Topology(String file, int formatVersion, ProductVersion version, List<Site> sites, List<PoolSpec> pools,
+                    String cmsPool, Origin origin) {
+        this(file, formatVersion, version, sites, pools, cmsPool, origin, null);
+    }
+
+    /** The placement section, when the file has one. */
+    public Optional<Placement> placementIfAny() {
+        return Optional.ofNullable(placement);
+    }
+
+    /** The site of a server (its own site in a stretched Persistent Chat pool, else its pool's), if it exists. */
+    public Optional<String> siteOfServer(String server) {
+        for (PoolSpec p : pools) {
+            for (ServerSpec s : p.servers()) if (s.name().equals(server)) return Optional.ofNullable(p.siteOf(s));
+        }
+        return Optional.empty();
     }
 
     public Optional<PoolSpec> pool(String name) {

@@ -49,11 +49,15 @@ public final class TopologyLoader {
     /** The only file format this loader reads. */
     public static final int FORMAT_VERSION = 1;
 
-    /** Top-level sections reserved for other features; the loader ignores them. */
-    static final Set<String> RESERVED_TOP_LEVEL = Set.of("placement", "settings");
+    /** Top-level sections read elsewhere (the emulator settings, by the app); the loader ignores them. */
+    static final Set<String> RESERVED_TOP_LEVEL = Set.of("settings");
 
     static final List<String> TOP_LEVEL_KEYS =
-            List.of("format-version", "product-version", "cms-pool", "sites", "pools");
+            List.of("format-version", "product-version", "cms-pool", "sites", "pools", "placement");
+    static final List<String> PLACEMENT_KEYS = List.of("nodes");
+    static final List<String> NODE_KEYS = List.of("name", "site", "servers");
+    /** Node names become folder names and cluster roles: a letter or digit, then letters, digits, '.', '_', '-'. */
+    static final java.util.regex.Pattern NODE_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     static final List<String> SITE_KEYS = List.of("name");
     static final List<String> SERVER_KEYS = List.of("name", "site", "standby");
     /** Pool keys, which are also the keys of {@link PoolSpec#fieldOrigins()}. */
@@ -223,8 +227,12 @@ public final class TopologyLoader {
                     if (pool != null) pools.add(pool);
                 }
             }
+            Placement placement = null;
+            ConfigValue placementValue = value(root, "placement");
+            if (placementValue != null) placement = placement(placementValue);
+
             if (!problems.isEmpty()) return null;
-            Topology topology = new Topology(file, formatVersion, version, sites, pools, cmsPool, rootOrigin);
+            Topology topology = new Topology(file, formatVersion, version, sites, pools, cmsPool, rootOrigin, placement);
             Map<String, Origin> origins = new LinkedHashMap<>();
             for (String key : TOP_LEVEL_KEYS) {
                 ConfigValue v = value(root, key);
@@ -232,6 +240,68 @@ public final class TopologyLoader {
             }
             TOP_LEVEL_ORIGINS.put(topology, Map.copyOf(origins));
             return topology;
+        }
+
+        Placement placement(ConfigValue v) {
+            if (v.valueType() != ConfigValueType.OBJECT) {
+                error(at(v), "placement", "expected an object placement { nodes = [ ... ] } but found " + describe(v));
+                return null;
+            }
+            ConfigObject o = (ConfigObject) v;
+            checkKeys(o, PLACEMENT_KEYS, "placement.", Set.of());
+            List<NodeSpec> nodes = new ArrayList<>();
+            ConfigList list = list(o, "nodes", "placement.nodes", at(o));
+            if (list != null) {
+                for (int i = 0; i < list.size(); i++) {
+                    NodeSpec node = node(list.get(i), "placement.nodes[" + i + "]");
+                    if (node != null) nodes.add(node);
+                }
+            }
+            return new Placement(nodes, at(o));
+        }
+
+        NodeSpec node(ConfigValue v, String path) {
+            if (v.valueType() != ConfigValueType.OBJECT) {
+                error(at(v), path, "expected a node object { name = ..., site = ..., servers = [ ... ] } but found "
+                        + describe(v));
+                return null;
+            }
+            ConfigObject o = (ConfigObject) v;
+            int before = problems.size();
+            checkKeys(o, NODE_KEYS, path + ".", Set.of());
+            Map<String, Origin> origins = new LinkedHashMap<>();
+            String name = name(o, path, at(o));
+            if (name != null) {
+                origins.put("name", at(o.get("name")));
+                if (!NODE_NAME.matcher(name).matches()) {
+                    error(at(o.get("name")), path + ".name", "node name '" + name + "' may only hold letters, digits, "
+                            + "'.', '_' and '-', starting with a letter or digit (it names the node's folder)");
+                }
+            }
+            String site = string(o, "site", path + ".site", true, at(o), origins);
+            List<String> servers = new ArrayList<>();
+            List<Origin> serverOrigins = new ArrayList<>();
+            ConfigValue sv = value(o, "servers");
+            if (sv != null && sv.valueType() != ConfigValueType.LIST) {
+                error(at(sv), path + ".servers", "expected a list of server names [ \"a-fe1\", ... ] but found " + describe(sv));
+            } else if (sv != null) {
+                origins.put("servers", at(sv));
+                ConfigList list = (ConfigList) sv;
+                for (int j = 0; j < list.size(); j++) {
+                    ConfigValue item = list.get(j);
+                    String field = path + ".servers[" + j + "]";
+                    if (item.valueType() != ConfigValueType.STRING) {
+                        error(at(item), field, "expected a server name (a string) but found " + describe(item));
+                    } else if (((String) item.unwrapped()).isBlank()) {
+                        error(at(item), field, "server name must not be empty");
+                    } else {
+                        servers.add(((String) item.unwrapped()).strip());
+                        serverOrigins.add(at(item));
+                    }
+                }
+            }
+            if (problems.size() > before || name == null || site == null) return null;
+            return new NodeSpec(name, site, servers, at(o), serverOrigins, origins);
         }
 
         ProductVersion productVersion(ConfigObject root, Origin rootOrigin) {

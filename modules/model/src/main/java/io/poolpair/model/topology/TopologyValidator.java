@@ -115,6 +115,7 @@ public final class TopologyValidator {
                 capacity(i, p);
                 pairing(i, p);
             }
+            if (t.placement() != null) new PlacementChecker(this, t.placement()).run();
         }
 
         // --- names --------------------------------------------------------------------------------------------
@@ -501,6 +502,134 @@ public final class TopologyValidator {
                     warning(origin, field, "after a failover of '" + b.name() + "' this pool would carry "
                             + fmt(carried) + " users on " + n + " servers, above the guideline of " + fmt(max)
                             + " (" + n + " x " + fmt(version.usersPerFrontEnd()) + ") [S3][S15]");
+                }
+            }
+        }
+    }
+
+    // --- placement (multi-node runs) ----------------------------------------------------------------------------
+
+    /** Fewest nodes of its site a Front End pool under test should be spread over (the multi-node issue). */
+    static final int MIN_NODES_PER_FRONT_END_POOL = 3;
+
+    private static final class PlacementChecker {
+        final Checker c;
+        final Placement placement;
+
+        PlacementChecker(Checker c, Placement placement) {
+            this.c = c;
+            this.placement = placement;
+        }
+
+        void run() {
+            Map<String, Integer> poolOfServer = new HashMap<>();
+            Map<String, ServerSpec> specOfServer = new HashMap<>();
+            for (int i = 0; i < c.pools.size(); i++) {
+                for (ServerSpec s : c.pools.get(i).servers()) {
+                    poolOfServer.putIfAbsent(s.name(), i);
+                    specOfServer.putIfAbsent(s.name(), s);
+                }
+            }
+            Map<String, NodeSpec> nodes = new HashMap<>();
+            Map<String, NodeSpec> placedOn = new HashMap<>();
+            Map<String, Origin> placedAt = new HashMap<>();
+            List<NodeSpec> all = placement.nodes();
+            for (int i = 0; i < all.size(); i++) {
+                NodeSpec n = all.get(i);
+                String path = "placement.nodes[" + i + "]";
+                NodeSpec first = nodes.putIfAbsent(n.name(), n);
+                if (first != null) {
+                    c.error(n.originOf("name"), path + ".name", "duplicate node name '" + n.name() + "' (first defined at line "
+                            + first.originOf("name").line() + ")");
+                }
+                boolean siteKnown = c.sites.containsKey(n.site());
+                if (!siteKnown) {
+                    c.error(n.originOf("site"), path + ".site", "unknown site '" + n.site() + "' for node '" + n.name()
+                            + "'; sites: " + c.siteList());
+                }
+                for (int j = 0; j < n.servers().size(); j++) {
+                    String server = n.servers().get(j);
+                    Origin origin = n.serverOrigins().get(j);
+                    String field = path + ".servers[" + j + "]";
+                    Integer poolIndex = poolOfServer.get(server);
+                    if (poolIndex == null) {
+                        PoolSpec pool = c.pool(server);
+                        if (pool != null) {
+                            c.error(origin, field, "'" + server + "' is a pool, not a server: place its servers ("
+                                    + String.join(", ", pool.serverNames()) + ")");
+                        } else {
+                            String near = TopologyLoader.closest(server, List.copyOf(poolOfServer.keySet()));
+                            c.error(origin, field, "unknown server '" + server + "'"
+                                    + (near != null ? " (did you mean '" + near + "'?)" : "") + "; a node hosts servers of the pools");
+                        }
+                        continue;
+                    }
+                    NodeSpec already = placedOn.putIfAbsent(server, n);
+                    if (already != null) {
+                        c.error(origin, field, "server '" + server + "' is already placed on node '" + already.name()
+                                + "' (line " + placedAt.get(server).line() + "); a server runs on exactly one node");
+                        continue;
+                    }
+                    placedAt.put(server, origin);
+                    PoolSpec pool = c.pools.get(poolIndex);
+                    String serverSite = pool.siteOf(specOfServer.get(server));
+                    if (siteKnown && serverSite != null && !serverSite.equals(n.site())) {
+                        boolean stretched = specOfServer.get(server).site() != null && !serverSite.equals(pool.site());
+                        c.error(origin, field, "server '" + server + "' is in site '" + serverSite + "'"
+                                + (stretched ? " (its own site in the stretched pool '" + pool.name() + "')" : "")
+                                + " but node '" + n.name() + "' is in site '" + n.site()
+                                + "'; a server runs on a node of its own site");
+                    }
+                }
+            }
+            String where = "the placement (line " + placement.origin().line() + ")";
+            for (int i = 0; i < c.pools.size(); i++) {
+                PoolSpec p = c.pools.get(i);
+                for (int j = 0; j < p.servers().size(); j++) {
+                    ServerSpec s = p.servers().get(j);
+                    if (!placedOn.containsKey(s.name()) && i == poolOfServer.get(s.name()) && s == specOfServer.get(s.name())) {
+                        c.error(s.origin(), Checker.path(i) + ".servers[" + j + "]", "server '" + s.name()
+                                + "' is on no node: " + where + " must place every server on exactly one node of its site");
+                    }
+                }
+            }
+            frontEndSpread(placedOn);
+            twoNodeSites();
+        }
+
+        /** A Front End pool under test should be spread over at least 3 nodes of its site (fewer when it has fewer servers). */
+        void frontEndSpread(Map<String, NodeSpec> placedOn) {
+            for (int i = 0; i < c.pools.size(); i++) {
+                PoolSpec p = c.pools.get(i);
+                if (!p.isFrontEnd() || p.servers().isEmpty()) continue;
+                java.util.Set<String> on = new java.util.LinkedHashSet<>();
+                for (ServerSpec s : p.servers()) {
+                    NodeSpec n = placedOn.get(s.name());
+                    if (n != null && n.site().equals(p.site())) on.add(n.name());
+                }
+                int wanted = Math.min(MIN_NODES_PER_FRONT_END_POOL, p.servers().size());
+                if (on.size() < wanted) {
+                    c.warning(p.originOf("servers"), Checker.path(i) + ".servers", "Front End pool '" + p.name() + "' runs on "
+                            + on.size() + " node" + (on.size() == 1 ? "" : "s") + " of site '" + p.site() + "'"
+                            + (on.isEmpty() ? "" : " (" + String.join(", ", on) + ")") + "; spread its servers over at least "
+                            + wanted + " nodes, so that a node lost in a multi-node test is a part of the pool, not all of it");
+                }
+            }
+        }
+
+        /**
+         * A site with exactly two nodes: the cluster keeps a majority of a site's nodes when one becomes unreachable
+         * (docs/cluster.md), and one of two is no majority, so a crash of one node can take the other down as well.
+         */
+        void twoNodeSites() {
+            for (Site site : c.t.sites()) {
+                List<NodeSpec> in = placement.nodesIn(site.name());
+                if (in.size() == 2) {
+                    int i = placement.nodes().indexOf(in.get(1));
+                    c.warning(in.get(1).originOf("site"), "placement.nodes[" + i + "].site", "site '" + site.name()
+                            + "' has 2 nodes (" + in.get(0).name() + ", " + in.get(1).name() + "): the split-brain resolver keeps"
+                            + " a majority of a site's nodes, and 1 of 2 is none, so a crash of one may take the other down too;"
+                            + " give a site 1 node, or 3 or more");
                 }
             }
         }

@@ -253,12 +253,12 @@ class TopologyLoaderTest {
     }
 
     @Test
-    void placementAndSettingsAreReservedAndIgnored() {
+    void settingsAreIgnoredByTheLoader() {
         String text = withPools(ONE_POOL) + """
-                placement { nodes = [ "n1", "n2" ] }
                 settings.failover-minutes = 5
                 """;
         assertThat(TopologyLoader.parse(text, "t.conf").pools()).hasSize(1);
+        assertThat(TopologyLoader.parse(text, "t.conf").placement()).isNull();
     }
 
     @Test
