@@ -113,11 +113,11 @@ final class RunResults {
         Map<String, Double> f = v.figures();
         out.add(String.format(Locale.ROOT, "history: %d records; writes acknowledged %d, lost %d (%d outside a declared loss window), "
                         + "RPO measured %s", v.records(), n(f, "acknowledged-writes"), n(f, "lost-writes"), n(f, "unexplained-lost-writes"),
-                secs(n(f, "rpo"))));
+                dur(f, "rpo")));
         out.add(String.format(Locale.ROOT, "outage: %d users affected by faults; p50 %s, p99 %s, max %s; %d operations failed, "
-                        + "%d refused by Resiliency mode; procedural RTO %s", n(f, "affected-users"), secs(n(f, "outage-p50")),
-                secs(n(f, "outage-p99")), secs(n(f, "outage-max")), n(f, "failed-operations"), n(f, "refused-by-resiliency"),
-                secs(n(f, "procedural-rto"))));
+                        + "%d refused by Resiliency mode; procedural RTO %s", n(f, "affected-users"), dur(f, "outage-p50"),
+                dur(f, "outage-p99"), dur(f, "outage-max"), n(f, "failed-operations"), n(f, "refused-by-resiliency"),
+                dur(f, "procedural-rto")));
         for (CheckResult r : v.results()) {
             out.add(String.format(Locale.ROOT, "checker %-11s %s (%d violations, %d notices)", r.checker(),
                     r.valid() ? "valid" : "INVALID", r.violations(), r.notices()));
@@ -133,6 +133,11 @@ final class RunResults {
     private static long n(Map<String, Double> f, String k) {
         Double d = f.get(k);
         return d == null ? 0 : Math.round(d);
+    }
+
+    /** A duration figure, or "none" when the run did not measure it (nothing to time). */
+    private static String dur(Map<String, Double> f, String k) {
+        return f.containsKey(k) ? secs(Math.round(f.get(k))) : "none";
     }
 
     static String secs(long ms) {

@@ -114,6 +114,9 @@ public final class LostWriteChecker implements Checker {
                 win.lost++;
                 win.newestLostMs = Math.max(win.newestLostMs, w.ackMs[i]);
                 win.oldestLostMs = win.oldestLostMs < 0 ? w.ackMs[i] : Math.min(win.oldestLostMs, w.ackMs[i]);
+                long[] span = win.byHome.computeIfAbsent(w.home, x -> new long[] {Long.MAX_VALUE, Long.MIN_VALUE});
+                span[0] = Math.min(span[0], w.ackMs[i]);
+                span[1] = Math.max(span[1], w.ackMs[i]);
             }
         }
         for (long id : sorted) {
@@ -171,7 +174,10 @@ public final class LostWriteChecker implements Checker {
             long measured = w.lost == 0 ? 0 : w.newestLostMs - w.oldestLostMs;
             if (w.lost > 0) {
                 rpo = Math.max(rpo, measured);
-                rpoByPool.merge(w.home != null ? w.home : w.pool, measured, Math::max);
+                // per home pool: the span of that pool's users' writes the window lost
+                for (Map.Entry<String, long[]> e : w.byHome.entrySet()) {
+                    rpoByPool.merge(e.getKey(), e.getValue()[1] - e.getValue()[0], Math::max);
+                }
             }
             if (w.lost > 0 && measured > bound) {
                 findings.add(Finding.violation("rpo-exceeded", w.kind + " of " + w.pool + (w.group >= 0 ? " group " + w.group : "")
@@ -221,6 +227,8 @@ public final class LostWriteChecker implements Checker {
         long lost;
         long newestLostMs = -1;
         long oldestLostMs = -1;
+        /** home pool -> {oldest, newest} of its users' writes this window lost */
+        final Map<String, long[]> byHome = new java.util.TreeMap<>();
 
         Window(String kind, String pool, String home, int group, long fromMs, long toMs) {
             this.kind = kind;

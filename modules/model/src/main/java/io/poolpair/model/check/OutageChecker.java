@@ -18,17 +18,20 @@ import java.util.TreeMap;
  * Outage, as users lived it, and the admins' procedural RTO.
  * <p>
  * Per fault (a {@code fault} the deployment accepted), each user whose operation then failed is affected; its
- * outage is the time from the fault to its first successful operation. Outages are summarised as p50 / p99 /
- * max per fault, per home pool and per routing group (the group the user was in when it failed). Operations
- * refused by the user's mode (Resiliency mode, a read-only pool during a planned failover) are counted apart
- * from failures and do not make a user affected: the user reached a server that answered. A failure before
- * any fault is attributed to no fault ("before any fault": start-up). Users still failing at the end are
- * counted as unresolved, with the outage they had so far.
+ * outage is the time from the fault to its first successful operation. A failure is attributed to the latest fault
+ * not yet healed when it happened (a heal of the same target, {@code heal-all} for server, pool and link faults,
+ * {@code heal-link}; a restart is over as soon as anything else happens); with every fault healed, to "no open
+ * fault", timed from the user's first failure; before any fault (start-up), to "before any fault", which is kept
+ * out of the figures. Users still failing at the end count with the outage they had so far (at least that long)
+ * and are reported as unresolved. Outages are summarised as p50 / p99 / max per fault, per home pool and per
+ * routing group (the group the user was in when it failed). Operations refused by the user's mode (Resiliency
+ * mode, a read-only pool during a planned failover) are counted apart from failures and do not make a user
+ * affected: the user reached a server that answered.
  * <p>
- * Procedural RTO: for each home pool failed over or back, the time from the first verb of the procedure
- * (failover-cms, set-edge-next-hop, move-federation-route, failover-pool, failback-pool) issued since the
- * previous one completed, to the pool's {@code failover-completed} / {@code failback-completed}: what SfB's
- * 15-20 minute RTO target measures.
+ * Procedural RTO: for each home pool failed over or back, the time from the first verb of its procedure
+ * ({@code failover-pool} / {@code failback-pool} of that pool, or a shared verb: {@code failover-cms},
+ * {@code set-edge-next-hop}, {@code move-federation-route}) issued since the previous completion, to the pool's
+ * {@code failover-completed} / {@code failback-completed}: what SfB's 15-20 minute RTO target measures.
  */
 public final class OutageChecker implements Checker {
 
@@ -40,8 +43,15 @@ public final class OutageChecker implements Checker {
     private final Fault beforeAnyFault = new Fault(-1, "none", "before any fault", 0);
     private final Map<String, Down> down = new HashMap<>();
     private final List<Map<String, Object>> procedures = new ArrayList<>();
-    private long procedureStartMs = -1;
-    private String procedureFirstVerb;
+    /** home pool -> when the procedure of its failover or failback began, and with which verb */
+    private final Map<String, Long> procedureStartMs = new HashMap<>();
+    private final Map<String, String> procedureFirstVerb = new HashMap<>();
+    /** a procedure verb not aimed at one home pool (failover-cms, the Edge routes) starts every pending procedure */
+    private long sharedStartMs = -1;
+    private String sharedFirstVerb;
+    /** faults not yet healed, by index (attribution goes to the latest open one) */
+    private final java.util.List<Fault> open = new ArrayList<>();
+    private final Fault noOpenFault = new Fault(-2, "none", "no open fault (outage timed from the user's first failure)", 0);
     private long lastMs;
     private long failed;
     private long refused;
@@ -56,24 +66,40 @@ public final class OutageChecker implements Checker {
         lastMs = Math.max(lastMs, record.emulatedMs());
         if (record instanceof Nemesis n) {
             if (n.category() == Nemesis.Category.FAULT && n.type() == Type.OK) {
-                faults.add(new Fault(faults.size(), n.f(), n.target(), n.emulatedMs()));
-            } else if (n.category() == Nemesis.Category.ADMIN && n.type() == Type.INVOKE && PROCEDURE_VERBS.contains(n.f())
-                    && procedureStartMs < 0) {
-                procedureStartMs = n.emulatedMs();
-                procedureFirstVerb = n.f();
+                Fault f = new Fault(faults.size(), n.f(), n.target(), n.emulatedMs());
+                faults.add(f);
+                // a restart is over once anything else happens; it only explains what fails right after it
+                open.removeIf(x -> x.f.startsWith("restart"));
+                open.add(f);
+            } else if (n.category() == Nemesis.Category.HEAL && n.type() == Type.OK) {
+                open.removeIf(f -> heals(n, f));
+            } else if (n.category() == Nemesis.Category.ADMIN && n.type() == Type.INVOKE && PROCEDURE_VERBS.contains(n.f())) {
+                String home = (n.f().equals("failover-pool") || n.f().equals("failback-pool")) ? arg(n.target(), "pool") : null;
+                if (home != null) {
+                    procedureStartMs.putIfAbsent(home, n.emulatedMs());
+                    procedureFirstVerb.putIfAbsent(home, n.f());
+                } else if (sharedStartMs < 0) {
+                    sharedStartMs = n.emulatedMs();
+                    sharedFirstVerb = n.f();
+                }
             }
         } else if (record instanceof ModelFact f) {
             if ((f.f().equals("failover-completed") || f.f().equals("failback-completed"))) {
+                long own = procedureStartMs.getOrDefault(f.home(), -1L);
+                boolean shared = sharedStartMs >= 0 && (own < 0 || sharedStartMs < own);
+                long start = shared ? sharedStartMs : own;
                 Map<String, Object> p = new LinkedHashMap<>();
                 p.put("home", f.home());
                 p.put("kind", f.f().startsWith("failover") ? "failover" : "failback");
-                p.put("firstVerb", procedureFirstVerb);
-                p.put("startMs", procedureStartMs);
+                p.put("firstVerb", shared ? sharedFirstVerb : procedureFirstVerb.get(f.home()));
+                p.put("startMs", start);
                 p.put("completedMs", f.emulatedMs());
-                p.put("rtoMs", procedureStartMs < 0 ? -1 : f.emulatedMs() - procedureStartMs);
+                p.put("rtoMs", start < 0 ? -1 : f.emulatedMs() - start);
                 procedures.add(p);
-                procedureStartMs = -1;
-                procedureFirstVerb = null;
+                procedureStartMs.remove(f.home());
+                procedureFirstVerb.remove(f.home());
+                sharedStartMs = -1;
+                sharedFirstVerb = null;
             }
         } else if (record instanceof ClientOp op && !op.f().equals("read")) {
             if (op.type() == Type.FAIL && op.refused()) {
@@ -94,8 +120,28 @@ public final class OutageChecker implements Checker {
         }
     }
 
+    /** The latest fault not yet healed; before any fault, start-up; after faults all healed, none. */
     private Fault current() {
-        return faults.isEmpty() ? beforeAnyFault : faults.get(faults.size() - 1);
+        if (faults.isEmpty()) return beforeAnyFault;
+        return open.isEmpty() ? noOpenFault : open.get(open.size() - 1);
+    }
+
+    /** Whether a heal ends a fault, the way the deployment heals (EmbeddedDeployment). */
+    private static boolean heals(Nemesis heal, Fault f) {
+        if (heal.target() != null && heal.target().equals(f.target)) return true;
+        return switch (heal.f()) {
+            case "heal-all" -> !f.f.equals("kill-site") && !f.f.equals("fail-backend") && !f.f.equals("fail-file-server");
+            case "heal-link" -> (f.f.equals("cut-link") || f.f.equals("slow-link")) && f.target != null && heal.target() != null
+                    && f.target.startsWith(heal.target());
+            default -> false;
+        };
+    }
+
+    /** The value of {@code key} in a verb's arguments as recorded ({@code {disaster=true, pool=pool-a}}), or null. */
+    static String arg(String args, String key) {
+        if (args == null) return null;
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("[{ ,]" + key + "=([^,}]+)").matcher(args);
+        return m.find() ? m.group(1).trim() : null;
     }
 
     /** None: this checker reports only at the end (unresolved outages are a notice of {@link #result()}). */
@@ -109,8 +155,11 @@ public final class OutageChecker implements Checker {
     public CheckResult result() {
         CheckResult.Findings findings = new CheckResult.Findings();
         for (Down d : down.values()) {
+            // still without service at the end: its outage so far counts (it is at least that long)
             d.fault.unresolved++;
-            d.fault.unresolvedMaxMs = Math.max(d.fault.unresolvedMaxMs, lastMs - d.fault.startFor(d));
+            long soFar = lastMs - d.fault.startFor(d);
+            d.fault.unresolvedMaxMs = Math.max(d.fault.unresolvedMaxMs, soFar);
+            d.fault.outage(d.home, d.group, soFar);
         }
         if (!down.isEmpty()) {
             findings.add(Finding.notice("unresolved-outage", down.size() + " user(s) still had no service when the run ended", lastMs));
@@ -120,6 +169,7 @@ public final class OutageChecker implements Checker {
         List<Fault> reported = new ArrayList<>();
         if (beforeAnyFault.affected() > 0 || beforeAnyFault.failed > 0 || beforeAnyFault.refused > 0) reported.add(beforeAnyFault);
         reported.addAll(faults);
+        if (noOpenFault.affected() > 0 || noOpenFault.failed > 0 || noOpenFault.refused > 0) reported.add(noOpenFault);
         long affectedUsers = 0;
         for (Fault f : reported) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -127,7 +177,7 @@ public final class OutageChecker implements Checker {
             m.put("f", f.f);
             m.put("target", f.target);
             m.put("atMs", f.atMs);
-            m.put("affectedUsers", f.affected() + f.unresolved);
+            m.put("affectedUsers", (long) f.affected());
             m.put("unresolvedUsers", f.unresolved);
             m.put("unresolvedSoFarMs", f.unresolved == 0 ? -1 : f.unresolvedMaxMs);
             m.put("failedOperations", f.failed);
@@ -141,7 +191,7 @@ public final class OutageChecker implements Checker {
             m.put("byGroup", byGroup);
             perFault.add(m);
             if (f != beforeAnyFault) {
-                affectedUsers += f.affected() + f.unresolved;
+                affectedUsers += f.affected();
                 f.mergeInto(all);
             }
         }
@@ -219,7 +269,7 @@ public final class OutageChecker implements Checker {
             this.atMs = atMs;
         }
 
-        /** Outage is counted from the fault; before any fault, from the user's first failure. */
+        /** Outage is counted from the fault; before any fault or with none open, from the user's first failure. */
         long startFor(Down d) {
             return index < 0 ? d.failedAtMs() : atMs;
         }

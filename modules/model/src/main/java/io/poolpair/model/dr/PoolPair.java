@@ -56,6 +56,7 @@ public final class PoolPair {
         long returnHomeDueMs = -1;
         long failoverDueMs = -1;
         boolean failoverDisaster;
+        long failoverStartedMs = -1;
         long failbackDueMs = -1;
         long autoFailoverDueMs = -1;
         boolean backEndDown;
@@ -347,6 +348,7 @@ public final class PoolPair {
         s.relogonDueMs = -1;
         s.autoFailoverDueMs = -1;
         s.failoverDisaster = disaster;
+        s.failoverStartedMs = now.emulatedMs();
         ReplicationDirection out = backup.from(s.pool);
         if (disaster) {
             List<WriteRecord> lost = out.cutOff();
@@ -376,6 +378,21 @@ public final class PoolPair {
 
     private void completeFailover(Side s, Time now, List<FailoverEvent> ev) {
         Side p = partner(s);
+        if (s.failoverDisaster) {
+            // a home pool still running kept acknowledging its users' writes while the failover ran: the Backup
+            // Service no longer ships them, so they are lost too, in a window from the failover's start
+            ReplicationDirection out = backup.from(s.pool);
+            List<WriteRecord> late = out.cutOff();
+            lossWindows.add(new io.poolpair.model.history.LossWindow(io.poolpair.model.history.LossWindow.DISASTER_FAILOVER,
+                    s.pool, null, -1, s.failoverStartedMs, now.emulatedMs(), late));
+            if (!late.isEmpty()) {
+                lostWrites.addAll(late);
+                ev.add(new DataLost(now, Where.pool(s.site, s.pool), late.size(), late.get(0).emulatedMs(),
+                        late.get(late.size() - 1).emulatedMs(), "disaster-mode failover: writes " + s.pool
+                                + " acknowledged while the failover ran never reached " + p.pool));
+            }
+            data.replace(s.pool, p.pool, s.pool);
+        }
         if (!p.up) {
             setState(s, DrState.FAILED_OVER, "backup pool " + p.pool + " went down during failover: users stay signed out", now, ev);
             return;
@@ -635,8 +652,10 @@ public final class PoolPair {
     /** The pool whose copy of {@code home}'s users' data they read now (where they are, or would be, served). */
     public String readLocation(String home) {
         Side s = side(home);
-        if (s.servedBy != null) return s.servedBy;
-        return failedOverTo(s) != null ? partner(s).pool : s.pool;
+        // the users' data lives in the home pool's copy until a failover moves it: users in Resiliency mode on the
+        // partner only borrow its Registrar (what the home pool acknowledged still waits there for the Backup Service)
+        boolean moved = s.state == DrState.FAILING_OVER || (s.state == DrState.FAILED_OVER && s.failbackDueMs < 0);
+        return moved ? partner(s).pool : s.pool;
     }
 
     /** The final read: the ids of {@code user}'s writes in the copy they read, ascending. */

@@ -66,6 +66,11 @@ final class H {
         return this;
     }
 
+    H heal(String f, String target, long at) {
+        records.add(new Nemesis(Type.OK, Nemesis.Category.HEAL, f, target, f + " " + target, at, at));
+        return this;
+    }
+
     H admin(String verb, String args, long at) {
         records.add(new Nemesis(Type.INVOKE, Nemesis.Category.ADMIN, verb, args, null, at, at));
         records.add(new Nemesis(Type.OK, Nemesis.Category.ADMIN, verb, args, "done", at, at));

@@ -116,4 +116,17 @@ class LostWriteCheckerTest {
         assertThat(r.valid()).isTrue();
         assertThat(r.figures()).containsEntry("lost-writes", 0.0);
     }
+
+    @Test
+    void theRpoOfAPoolIsTheSpanOfItsOwnUsersLostWrites() {
+        // a QuorumLossRecovery on pool b, which serves both b's users and a's failed-over users
+        CheckResult r = new H().header(120_000, 30_000)
+                .write("a/u1", 1, "b", 3, 100_000).write("a/u1", 2, "b", 3, 110_000)
+                .write("b/u2", 3, "b", 3, 90_000).write("b/u2", 4, "b", 3, 130_000)
+                .window("quorum-loss-recovery", "b", null, 3, 80_000, 140_000)
+                .read("a/u1", 200_000).read("b/u2", 200_000)
+                .check(new LostWriteChecker());
+        assertThat(r.figures()).containsEntry("rpo@a", 10_000.0).containsEntry("rpo@b", 40_000.0)
+                .containsEntry("rpo", 40_000.0).containsEntry("lost-writes@a", 2.0);
+    }
 }

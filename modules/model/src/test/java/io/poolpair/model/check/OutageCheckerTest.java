@@ -45,12 +45,37 @@ class OutageCheckerTest {
     }
 
     @Test
-    void usersStillOutAtTheEndAreReportedUnresolved() {
+    void usersStillOutAtTheEndAreReportedUnresolvedAndCountWithTheOutageTheyHadSoFar() {
         CheckResult r = new H().fault("kill-pool", "a", 1_000)
                 .op(Type.FAIL, "a/u1", null, null, -1, -1, false, 2_000)
-                .op(Type.FAIL, "a/u1", null, null, -1, -1, false, 60_000)
+                .op(Type.FAIL, "a/u1", null, null, -1, -1, false, 61_000)
                 .check(new OutageChecker());
         assertThat(r.findings()).singleElement().satisfies(f -> assertThat(f.kind()).isEqualTo("unresolved-outage"));
+        assertThat(r.figures()).containsEntry("affected-users", 1.0).containsEntry("affected-users@a", 1.0)
+                .containsEntry("outage-max", 60_000.0).containsEntry("outage-max@a", 60_000.0);
+    }
+
+    @Test
+    void aFailureAfterEveryFaultWasHealedIsNotBlamedOnAnOldFault() {
+        CheckResult r = new H()
+                .fault("kill", "b-edge1", 1_000)
+                .heal("heal", "b-edge1", 2_000)
+                .op(Type.FAIL, "a/u1", null, null, -1, -1, false, 600_000)
+                .op(Type.OK, "a/u1", "a", "a-fe1", 1, 2, false, 615_000)
+                .check(new OutageChecker());
+        assertThat(r.figures()).containsEntry("outage-max", 15_000.0).containsEntry("affected-users", 1.0);
+    }
+
+    @Test
+    void eachPoolsProcedureHasItsOwnStart() {
+        CheckResult r = new H()
+                .admin("failover-pool", "{disaster=true, pool=a}", 100_000)
+                .fact("failover-completed", null, "a", 220_000)
+                .admin("failover-pool", "{pool=b}", 300_000)            // refused or not, it is b's procedure
+                .admin("failback-pool", "{pool=a}", 900_000)
+                .fact("failback-completed", null, "a", 1_440_000)
+                .check(new OutageChecker());
+        assertThat(r.figures()).containsEntry("procedural-rto@a", 540_000.0).containsEntry("procedural-rto", 540_000.0);
     }
 
     @Test

@@ -62,4 +62,19 @@ class SanityCheckerTest {
                 1, 1, null, false, 990, 1_020, 1_020));
         assertThat(h.check(new SanityChecker()).valid()).isTrue();
     }
+
+    @Test
+    void onlyAVerbRunWithForceTrueExcusesADoubleHomeAndOnlyForAWhile() {
+        CheckResult notForced = new H().admin("failover-cms", "{force=false}", 500)
+                .op(Type.OK, "a/u1", "a", "a-fe1", 1, 1, false, 1_000)
+                .op(Type.OK, "a/u1", "b", "b-fe1", 1, 1, false, 3_000)
+                .check(new SanityChecker());
+        assertThat(notForced.valid()).isFalse();
+        CheckResult forced = new H().admin("drain-server", "{force=true, server=a-fe1}", 500)
+                .op(Type.OK, "a/u1", "a", "a-fe1", 1, 1, false, 1_000)
+                .op(Type.OK, "a/u1", "b", "b-fe1", 1, 1, false, 3_000)
+                .op(Type.OK, "a/u1", "a", "a-fe1", 1, 1, false, 900_000)
+                .check(new SanityChecker());
+        assertThat(forced.findings()).extracting(Finding::kind).containsExactly("forced-double-home", "two-homes");
+    }
 }

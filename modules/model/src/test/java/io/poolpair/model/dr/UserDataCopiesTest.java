@@ -54,7 +54,10 @@ class UserDataCopiesTest {
         assertThat(p.readLocation(A)).isEqualTo(B);
         assertThat(p.read(A, 7)).containsExactly(shipped).doesNotContain(lost);
         List<LossWindow> windows = p.drainLossWindows();
-        assertThat(windows).singleElement().satisfies(w -> {
+        // one window from the last sync to the failover verb, one for what the pool might acknowledge while it runs
+        assertThat(windows).hasSize(2);
+        assertThat(windows.get(1).fromMs()).isEqualTo(300_000);
+        assertThat(windows.get(0)).satisfies(w -> {
             assertThat(w.kind()).isEqualTo(LossWindow.DISASTER_FAILOVER);
             assertThat(w.fromMs()).isEqualTo(120_000);
             assertThat(w.covers(A, A, 3, 150_000)).isTrue();
@@ -111,6 +114,29 @@ class UserDataCopiesTest {
         p.failover(A, true, true, at(300_000));
         p.tick(at(300_000 + DrSettings.DEFAULT.poolFailoverMs()), true);
         assertThat(p.read(A, 2)).containsExactly(before).doesNotContain(after);
-        assertThat(p.drainLossWindows()).singleElement().satisfies(w -> assertThat(w.fromMs()).isEqualTo(130_000));
+        assertThat(p.drainLossWindows().get(0).fromMs()).isEqualTo(130_000);
+    }
+
+    @Test
+    void usersInResiliencyModeStillReadTheirHomeCopyWhoseUnshippedWritesAreNotLost() {
+        PoolPair p = pair();
+        long w = write(p, A, 4, 130_000);                 // after the sync at 120 s: not shipped yet
+        p.poolServing(A, false, at(140_000));
+        p.tick(at(140_000 + DrSettings.DEFAULT.registrarFailureDetectionMs()), true);
+        assertThat(p.mode(A)).isEqualTo(UserMode.RESILIENCY);
+        assertThat(p.readLocation(A)).isEqualTo(A);
+        assertThat(p.read(A, 4)).containsExactly(w);
+    }
+
+    @Test
+    void aDisasterFailoverOfAPoolStillRunningLosesWhatItAcknowledgedMeanwhileInsideASecondWindow() {
+        PoolPair p = pair();
+        p.failover(A, true, true, at(100_000));
+        long meanwhile = write(p, A, 6, 150_000);         // the pool still runs and its users still write
+        p.tick(at(100_000 + DrSettings.DEFAULT.poolFailoverMs()), true);
+        assertThat(p.readLocation(A)).isEqualTo(B);
+        assertThat(p.read(A, 6)).doesNotContain(meanwhile);
+        List<LossWindow> windows = p.drainLossWindows();
+        assertThat(windows).anySatisfy(x -> assertThat(x.covers(A, A, 1, 150_000)).isTrue());
     }
 }
