@@ -98,4 +98,32 @@ class RunVerdictTest {
         assertThat(broken.exit()).isEqualTo(2);
         assertThat(broken.err().strip()).isEqualTo("poolpair: " + bad + ":2: f: missing");
     }
+
+    @Test
+    void aDisasterFailoverOfAPoolStillServingDeclaresWhatItAcknowledgesUntilTheFailoverCompletes(@TempDir Path tmp)
+            throws IOException {
+        Path scenario = tmp.resolve("live-failover.conf");
+        Files.writeString(scenario, """
+                format-version = 1
+                name = "live-failover"
+                steps = [
+                  { wait = 1m }
+                  { admin = failover-cms }
+                  { await = cms-moved, within = 5m }
+                  { admin = set-edge-next-hop, edge = "edge-a", pool = "pool-b" }
+                  { admin = failover-pool, pool = "pool-a", disaster = true }
+                  { wait = 110s }
+                  { kill-pool = "pool-a" }
+                  { await = pool-failover-state, pool = "pool-a", text = "-> FailedOver", within = 10m }
+                  { wait = 1m }
+                  { expect = unexplained-lost-writes, equals = 0 }
+                  { expect = lost-writes, pool = "pool-a", at-least = 1 }
+                ]
+                """, StandardCharsets.UTF_8);
+        Cli.Outcome run = Cli.run("run", "--virtual-clock", "--out", tmp.resolve("runs").toString(), "--scenario", scenario.toString());
+        assertThat(run.exit()).as(run.toString()).isZero();
+        List<String> windows = Files.readAllLines(tmp.resolve("runs").resolve("latest").resolve("history.jsonl"),
+                StandardCharsets.UTF_8).stream().filter(l -> l.contains("\"loss-window\"")).toList();
+        assertThat(windows).as("one window at the failover verb, one at its completion").hasSize(2);
+    }
 }

@@ -192,8 +192,14 @@ public final class PoolPairActor extends AbstractBehavior<PoolPairActor.Command>
                 .build();
     }
 
+    /** The loss windows the model declared (a disaster failover at its start and at its completion, a failback). */
+    private void drainWindows(Time now) {
+        for (io.poolpair.model.history.LossWindow lw : model.drainLossWindows()) recordWindow(lw, now);
+    }
+
     private Behavior<Command> changed(List<FailoverEvent> ev) {
         bus.publishAll(ev);
+        drainWindows(clock.now());
         // a pool or the link is back: replication that could not run resumes now
         bus.publishAll(model.catchUp(clock.now(), link));
         schedule(clock.now());
@@ -204,6 +210,7 @@ public final class PoolPairActor extends AbstractBehavior<PoolPairActor.Command>
         Time now = clock.now();
         scheduledDueMs = -1;
         bus.publishAll(model.tick(now, link));
+        drainWindows(now);
         for (String pool : model.autoFailoverDue(now)) autoFailover.accept(pool);
         schedule(now);
         return this;
@@ -371,7 +378,7 @@ public final class PoolPairActor extends AbstractBehavior<PoolPairActor.Command>
             return this;
         }
         bus.publishAll(r.events());
-        for (io.poolpair.model.history.LossWindow lw : model.drainLossWindows()) recordWindow(lw, now);
+        drainWindows(now);
         if (!r.refused()) {
             bus.publish(new FailoverEvent.AdminVerbFinished(now, io.poolpair.model.event.Where.pool(null, pool), a.verb().label(), r.message()));
         }
