@@ -88,6 +88,18 @@ public final class Benchmarks {
         System.err.flush();
     }
 
+    /** A comma-separated list of whole numbers (a knob such as {@code bench.groups=480,120}). */
+    static List<Integer> ints(String csv) {
+        List<Integer> out = new ArrayList<>();
+        for (String x : csv.split(",")) if (!x.isBlank()) out.add(Integer.parseInt(x.trim()));
+        return out;
+    }
+
+    /** A number without a trailing ".0" when it is whole. */
+    static String trim(double d) {
+        return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
+    }
+
     static int intProp(String key, int dflt) {
         String v = System.getProperty(key);
         return v == null || v.isBlank() ? dflt : Integer.parseInt(v.trim());

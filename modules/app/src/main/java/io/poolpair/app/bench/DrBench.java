@@ -80,7 +80,7 @@ final class DrBench {
     // ================================================================================== dr-failover
 
     static void runFailover() throws Exception {
-        List<Integer> usersA = ints(Benchmarks.prop("bench.dr.users", "53000,106000"));
+        List<Integer> usersA = Benchmarks.ints(Benchmarks.prop("bench.dr.users", "53000,106000"));
         int usersB = Benchmarks.intProp("bench.dr.partner-users", 53_000);
         int reps = Benchmarks.intProp("bench.dr.reps", 10);
         int warmup = Benchmarks.intProp("bench.dr.warmup", 1);
@@ -115,7 +115,7 @@ final class DrBench {
         EmulatorSettings settings = settings(config);
         long durMs = settings.dr().poolFailoverMs();
         Benchmarks.result(FAILOVER, tag + ".users", POOL_A + "=" + usersA + " " + POOL_B + "=" + usersB, "");
-        Benchmarks.result(FAILOVER, tag + ".time_scale", trim(settings.timeScale()), "");
+        Benchmarks.result(FAILOVER, tag + ".time_scale", Benchmarks.trim(settings.timeScale()), "");
         Benchmarks.result(FAILOVER, tag + ".pool_failover_duration", durMs, "ms emulated (" + settings.toWallMs(durMs) + " ms wall)");
         Benchmarks.result(FAILOVER, tag + ".registrar_failure_detection", settings.dr().registrarFailureDetectionMs(), "ms emulated");
 
@@ -280,9 +280,9 @@ final class DrBench {
         Config config = ConfigFactory.systemProperties().withFallback(ConfigFactory.load());
         EmulatorSettings settings = writesOnly(settings(config), wps);
         long interval = settings.dr().backupSyncIntervalMs();
-        Benchmarks.result(LAG, "writes_per_second_per_pool", trim(settings.workload().operationsPerSecondPerPool()),
+        Benchmarks.result(LAG, "writes_per_second_per_pool", Benchmarks.trim(settings.workload().operationsPerSecondPerPool()),
                 "emulated (configured: every user of the pool adds contacts)");
-        Benchmarks.result(LAG, "time_scale", trim(settings.timeScale()), "");
+        Benchmarks.result(LAG, "time_scale", Benchmarks.trim(settings.timeScale()), "");
         Benchmarks.result(LAG, "sync_interval", interval, "ms emulated (" + settings.toWallMs(interval) + " ms wall)");
         Benchmarks.result(LAG, "poll_interval", pollMs, "ms wall (" + Math.round(pollMs * settings.timeScale()) + " ms emulated)");
 
@@ -375,7 +375,7 @@ final class DrBench {
                 Thread.sleep(seconds * 1000L);
                 long c1 = processCpuNs();
                 long n1 = System.nanoTime();
-                Benchmarks.result(LAG, "baseline.operations_per_second_per_pool", trim(settings.workload().operationsPerSecondPerPool()),
+                Benchmarks.result(LAG, "baseline.operations_per_second_per_pool", Benchmarks.trim(settings.workload().operationsPerSecondPerPool()),
                         "emulated (reference.conf workload, " + Math.round(settings.workload().writeShare() * 100) + " % writes)");
                 cpu(LAG, "baseline", (c1 - c0) / 1e9, (n1 - n0) / 1e9, cpus);
                 d.pairs(); // still answering
@@ -573,13 +573,4 @@ final class DrBench {
         if (!r.ok()) throw new IllegalStateException(what + " refused: " + r.message());
     }
 
-    private static List<Integer> ints(String csv) {
-        List<Integer> out = new ArrayList<>();
-        for (String s : csv.split(",")) if (!s.isBlank()) out.add(Integer.parseInt(s.trim()));
-        return out;
-    }
-
-    private static String trim(double d) {
-        return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
-    }
 }

@@ -62,7 +62,7 @@ final class FailoverBench {
     private FailoverBench() {}
 
     static void run() throws Exception {
-        List<Integer> groupCounts = ints(Benchmarks.prop("bench.groups", "480,120"));
+        List<Integer> groupCounts = Benchmarks.ints(Benchmarks.prop("bench.groups", "480,120"));
         int users = Benchmarks.intProp("bench.users", 80_000);
         int reps = Benchmarks.intProp("bench.reps", 20);
         int hangReps = Benchmarks.intProp("bench.hang-reps", 10);
@@ -75,7 +75,7 @@ final class FailoverBench {
             int g = groupCounts.get(i);
             runOne(g, users, null, reps, hangReps, warmup, rebuild);
             if (i == 0 && !variants.equals("none")) {
-                for (int down : ints(variants)) runOne(g, users, down, 0, hangReps, 1, rebuild);
+                for (int down : Benchmarks.ints(variants)) runOne(g, users, down, 0, hangReps, 1, rebuild);
             }
         }
     }
@@ -108,7 +108,7 @@ final class FailoverBench {
         long rebuildWall = settings.toWallMs(settings.frontEnd().replicaRebuildDelayMs());
         double target = 3.0 * hbWall + 50;
         Benchmarks.result(NAME, tag + ".routing_groups", groups, "");
-        Benchmarks.result(NAME, tag + ".time_scale", trim(settings.timeScale()), "");
+        Benchmarks.result(NAME, tag + ".time_scale", Benchmarks.trim(settings.timeScale()), "");
         Benchmarks.result(NAME, tag + ".replica_rebuild_delay", settings.frontEnd().replicaRebuildDelayMs(), "ms emulated ("
                 + rebuildWall + " ms wall)");
         Benchmarks.result(NAME, tag + ".heartbeat_wall", hbWall, "ms");
@@ -265,15 +265,6 @@ final class FailoverBench {
                 """.formatted(POOL, POOL, servers, users, groups);
     }
 
-    private static List<Integer> ints(String csv) {
-        List<Integer> out = new ArrayList<>();
-        for (String s : csv.split(",")) if (!s.isBlank()) out.add(Integer.parseInt(s.trim()));
-        return out;
-    }
-
-    private static String trim(double d) {
-        return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
-    }
 
     static void deleteTree(Path dir) {
         try (var walk = Files.walk(dir)) {

@@ -2,15 +2,9 @@ package io.poolpair.app.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.typesafe.config.ConfigFactory;
 import io.poolpair.app.Cli;
 import io.poolpair.model.event.FailoverEvent;
-import io.poolpair.model.settings.EmulatorSettings;
-import io.poolpair.model.topology.Topology;
-import io.poolpair.model.topology.TopologyLoader;
-import io.poolpair.runtime.EmulationClock;
 import io.poolpair.runtime.deploy.EmbeddedDeployment;
-import io.poolpair.runtime.deploy.Startup;
 import io.poolpair.runtime.journal.EventBus;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.junit.jupiter.api.AfterAll;
@@ -51,6 +45,7 @@ class ControlPlaneTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private EventBus bus;
+    private LiveDeployment live;
     private EmbeddedDeployment deployment;
     /** loopback, no token */
     private ControlPlane open;
@@ -62,22 +57,20 @@ class ControlPlaneTest {
 
     @BeforeAll
     void start() throws Exception {
-        Topology t = TopologyLoader.loadResource("poolpair/default-topology.conf", "built-in:default-topology.conf");
-        EmulatorSettings settings = EmulatorSettings.fromConfig(ConfigFactory.load()).withTimeScale(40);
-        bus = EventBus.inMemory();
-        CompletableFuture<Long> healthy = Startup.whenHealthy(t, bus);
-        deployment = EmbeddedDeployment.start(t, settings, EmulationClock.scaledWall(40), bus, ConfigFactory.load());
+        live = LiveDeployment.start();
+        bus = live.bus();
+        deployment = live.deployment();
+        CompletableFuture<Long> healthy = live.healthy();
         open = ControlPlane.start(deployment, healthy, ControlPlane.Settings.loopback(0));
         guarded = ControlPlane.start(deployment, healthy, new ControlPlane.Settings("127.0.0.1", 0, TOKEN));
-        healthy.get(30, TimeUnit.SECONDS);
+        live.awaitHealthy();
     }
 
     @AfterAll
     void stop() {
         if (open != null) open.close();
         if (guarded != null) guarded.close();
-        if (deployment != null) deployment.close();
-        if (bus != null) bus.close();
+        if (live != null) live.close();
     }
 
     // --- health ----------------------------------------------------------------------------------------------

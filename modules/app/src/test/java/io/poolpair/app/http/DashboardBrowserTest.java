@@ -4,12 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
 import io.poolpair.app.Cli;
-import io.poolpair.model.settings.EmulatorSettings;
-import io.poolpair.model.topology.Topology;
-import io.poolpair.model.topology.TopologyLoader;
-import io.poolpair.runtime.EmulationClock;
 import io.poolpair.runtime.deploy.EmbeddedDeployment;
-import io.poolpair.runtime.deploy.Startup;
 import io.poolpair.runtime.journal.EventBus;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.junit.jupiter.api.AfterAll;
@@ -34,7 +29,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,6 +47,7 @@ class DashboardBrowserTest {
     private WebDriver driver;
     private WebDriverWait wait;
     private EventBus bus;
+    private LiveDeployment live;
     private EmbeddedDeployment deployment;
     private ControlPlane controlPlane;
 
@@ -60,22 +55,20 @@ class DashboardBrowserTest {
     void start() throws Exception {
         driver = Browser.open();
         wait = new WebDriverWait(driver, WAIT);
-        Topology t = TopologyLoader.loadResource("poolpair/default-topology.conf", "built-in:default-topology.conf");
-        EmulatorSettings settings = EmulatorSettings.fromConfig(ConfigFactory.load()).withTimeScale(40);
-        bus = EventBus.inMemory();
-        CompletableFuture<Long> healthy = Startup.whenHealthy(t, bus);
-        deployment = EmbeddedDeployment.start(t, settings, EmulationClock.scaledWall(40), bus, ConfigFactory.load());
+        live = LiveDeployment.start();
+        bus = live.bus();
+        deployment = live.deployment();
+        CompletableFuture<Long> healthy = live.healthy();
         controlPlane = ControlPlane.start(deployment, healthy, ControlPlane.Settings.loopback(0),
                 new RunInfo("live", "browser-test", null, "wall", 40));
-        healthy.get(30, TimeUnit.SECONDS);
+        live.awaitHealthy();
     }
 
     @AfterAll
     void stop() {
         if (driver != null) driver.quit();
         if (controlPlane != null) controlPlane.close();
-        if (deployment != null) deployment.close();
-        if (bus != null) bus.close();
+        if (live != null) live.close();
     }
 
     @Test

@@ -7,12 +7,7 @@ import io.poolpair.app.Cli;
 import io.poolpair.model.event.FailoverEvent;
 import io.poolpair.model.event.FailoverEvent.RunMarker;
 import io.poolpair.model.event.Where;
-import io.poolpair.model.settings.EmulatorSettings;
-import io.poolpair.model.topology.Topology;
-import io.poolpair.model.topology.TopologyLoader;
-import io.poolpair.runtime.EmulationClock;
 import io.poolpair.runtime.deploy.EmbeddedDeployment;
-import io.poolpair.runtime.deploy.Startup;
 import io.poolpair.runtime.journal.EventBus;
 import io.poolpair.runtime.journal.EventJson;
 import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
@@ -59,6 +54,7 @@ class EventStreamTest {
     private static final long WAIT_S = 30;
 
     private EventBus bus;
+    private LiveDeployment live;
     private EmbeddedDeployment deployment;
     private ControlPlane controlPlane;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -68,20 +64,18 @@ class EventStreamTest {
 
     @BeforeAll
     void start() throws Exception {
-        Topology t = TopologyLoader.loadResource("poolpair/default-topology.conf", "built-in:default-topology.conf");
-        EmulatorSettings settings = EmulatorSettings.fromConfig(ConfigFactory.load()).withTimeScale(40);
-        bus = EventBus.inMemory();
-        CompletableFuture<Long> healthy = Startup.whenHealthy(t, bus);
-        deployment = EmbeddedDeployment.start(t, settings, EmulationClock.scaledWall(40), bus, ConfigFactory.load());
+        live = LiveDeployment.start();
+        bus = live.bus();
+        deployment = live.deployment();
+        CompletableFuture<Long> healthy = live.healthy();
         controlPlane = ControlPlane.start(deployment, healthy, ControlPlane.Settings.loopback(0));
-        healthy.get(30, TimeUnit.SECONDS);
+        live.awaitHealthy();
     }
 
     @AfterAll
     void stop() {
         if (controlPlane != null) controlPlane.close();
-        if (deployment != null) deployment.close();
-        if (bus != null) bus.close();
+        if (live != null) live.close();
     }
 
     @Test

@@ -1,12 +1,7 @@
 package io.poolpair.app.http;
 
-import com.typesafe.config.ConfigFactory;
-import io.poolpair.model.settings.EmulatorSettings;
 import io.poolpair.model.topology.Topology;
-import io.poolpair.model.topology.TopologyLoader;
-import io.poolpair.runtime.EmulationClock;
 import io.poolpair.runtime.deploy.EmbeddedDeployment;
-import io.poolpair.runtime.deploy.Startup;
 import io.poolpair.runtime.journal.EventBus;
 import io.poolpair.runtime.journal.HistoryLog;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
@@ -49,6 +44,7 @@ class MetricsTest {
     private HistoryLog history;
     private EventBus bus;
     private Topology topology;
+    private LiveDeployment live;
     private EmbeddedDeployment deployment;
     private ControlPlane open;
     private ControlPlane guarded;
@@ -57,24 +53,23 @@ class MetricsTest {
     @BeforeAll
     void start() throws Exception {
         dir = Files.createTempDirectory("poolpair-metrics-test");
-        topology = TopologyLoader.loadResource("poolpair/default-topology.conf", "built-in:default-topology.conf");
-        EmulatorSettings settings = EmulatorSettings.fromConfig(ConfigFactory.load()).withTimeScale(40);
         history = HistoryLog.to(dir.resolve("history.jsonl"));
         bus = new EventBus(dir.resolve("events.jsonl"), true);
         bus.attachHistoryLog(history);
-        CompletableFuture<Long> healthy = Startup.whenHealthy(topology, bus);
-        deployment = EmbeddedDeployment.start(topology, settings, EmulationClock.scaledWall(40), bus, ConfigFactory.load());
+        live = LiveDeployment.start(bus);
+        deployment = live.deployment();
+        topology = deployment.topology();
+        CompletableFuture<Long> healthy = live.healthy();
         open = ControlPlane.start(deployment, healthy, ControlPlane.Settings.loopback(0));
         guarded = ControlPlane.start(deployment, healthy, new ControlPlane.Settings("127.0.0.1", 0, "s3cret"));
-        healthy.get(30, TimeUnit.SECONDS);
+        live.awaitHealthy();
     }
 
     @AfterAll
     void stop() throws Exception {
         if (open != null) open.close();
         if (guarded != null) guarded.close();
-        if (deployment != null) deployment.close();
-        if (bus != null) bus.close();
+        if (live != null) live.close();
         if (history != null) history.close();
         if (dir != null) {
             try (var files = Files.walk(dir)) {
