@@ -29,6 +29,11 @@ final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        if (ClusterRunMerge.isClusterRun(run)) {
+            int n = ClusterRunMerge.merge(run);
+            out.println("merged the histories and events of " + n + " nodes into " + run.resolve("history.jsonl") + " and "
+                    + run.resolve("events.jsonl"));
+        }
         Path file = Files.isDirectory(run) ? run.resolve("history.jsonl") : run;
         if (!Files.isRegularFile(file)) throw new IllegalArgumentException(file + ": no such history file");
         long t0 = System.nanoTime();

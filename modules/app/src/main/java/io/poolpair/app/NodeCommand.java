@@ -5,7 +5,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.poolpair.app.http.ControlPlane;
+import io.poolpair.app.http.NodeControlPlane;
+import io.poolpair.cluster.ClusterDeployment;
 import io.poolpair.cluster.ClusterNode;
+import io.poolpair.model.settings.EmulatorSettings;
+import io.poolpair.runtime.journal.HistoryLog;
 import io.poolpair.cluster.NodeSettings;
 import io.poolpair.model.topology.InvalidInputException;
 import io.poolpair.model.topology.NodeSpec;
@@ -94,6 +99,17 @@ public final class NodeCommand implements java.util.concurrent.Callable<Integer>
             description = "address the HTTP port listens on (default: ${DEFAULT-VALUE})")
     String bind;
 
+    @Option(names = "--token", paramLabel = "TOKEN", description = "the bearer token every POST to the node's control plane "
+            + "needs (default: none on loopback; generated and printed when --bind is wider)")
+    String token;
+
+    @Option(names = "--run-start", paramLabel = "EPOCH_MS", description = "the run's emulated zero as wall-clock epoch "
+            + "milliseconds, the same on every node of a run so that their events share one time line (default: now)")
+    Long runStart;
+
+    @Option(names = "--no-emulation", description = "join the cluster only: run none of the placement's servers, pools or users")
+    boolean noEmulation;
+
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs/nodes",
             description = "the node writes events.jsonl, cluster.jsonl and node.json in DIR/NAME (default: ${DEFAULT-VALUE})")
     Path out;
@@ -165,10 +181,35 @@ public final class NodeCommand implements java.util.concurrent.Callable<Integer>
             throw new IllegalArgumentException(portOption + ": " + ClusterNode.describeStartFailure(e));
         }
         Thread exitHook = exitAfterLeavingOnSignal(cluster);
+        EmulatorSettings emulator = Inputs.settings(topology, null, null);
+        long zero = runStart != null ? runStart : t0;
+        ClusterDeployment deployment = null;
+        if (!noEmulation) {
+            HistoryLog history = HistoryLog.to(folder.resolve("history.jsonl"));
+            cluster.events().attachHistoryLog(history);
+            long now = System.currentTimeMillis();
+            history.record(RunResults.header("cluster " + topology.getFileName(), emulator.workload().seed(), emulator,
+                    "wall", new io.poolpair.model.time.Time(now, Math.round((now - zero) * emulator.timeScale()))));
+            deployment = ClusterDeployment.start(cluster, t, emulator, zero, java.time.Duration.ofMillis(
+                    Math.max(1500, 4 * emulator.wallHeartbeatMs())));
+        }
+        String effectiveToken = token;
+        if (effectiveToken == null && !new ControlPlane.Settings(bind, 0, null).loopbackOnly()) {
+            effectiveToken = java.util.HexFormat.of().formatHex(java.security.SecureRandom.getInstanceStrong().generateSeed(16));
+            stdout.printf("poolpair node %s: control-plane token %s (every POST needs 'Authorization: Bearer <token>')%n",
+                    self.name(), effectiveToken);
+        }
         String url;
         try {
-            url = PekkoManagement.get(Adapter.toClassic(cluster.system())).start().toCompletableFuture()
-                    .get(START_TIMEOUT_S, TimeUnit.SECONDS).toString();
+            var management = PekkoManagement.get(Adapter.toClassic(cluster.system())).getRoutes();
+            if (deployment == null) {
+                url = PekkoManagement.get(Adapter.toClassic(cluster.system())).start().toCompletableFuture()
+                        .get(START_TIMEOUT_S, TimeUnit.SECONDS).toString();
+            } else {
+                var binding = NodeControlPlane.bind(cluster.system(), deployment, effectiveToken, bind, http, management)
+                        .toCompletableFuture().get(START_TIMEOUT_S, TimeUnit.SECONDS);
+                url = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + binding.localAddress().getPort();
+            }
         } catch (ExecutionException | TimeoutException e) {
             Runtime.getRuntime().removeShutdownHook(exitHook);   // the exit code is bad input's, not the node's
             cluster.close();
@@ -182,8 +223,9 @@ public final class NodeCommand implements java.util.concurrent.Callable<Integer>
                 url, pid);
         stdout.printf("poolpair node %s: seed nodes %s%n", name, String.join(", ", seedList.stream()
                 .map(s -> s.node() + " " + s.address()).toList()));
-        stdout.printf("poolpair node %s: hosts %s (not run yet: the pools are not distributed)%n", name,
-                self.servers().isEmpty() ? "no server" : String.join(", ", self.servers()));
+        stdout.printf("poolpair node %s: hosts %s%s%n", name,
+                self.servers().isEmpty() ? "no server" : String.join(", ", self.servers()),
+                deployment == null ? " (not run: --no-emulation)" : "");
         stdout.printf("poolpair node %s: folder %s; SIGTERM (kill %d) leaves the cluster%n", name, folder, pid);
         stdout.flush();
         writeNodeJson(folder, settings, cluster, url, pid, t0);

@@ -162,6 +162,9 @@ public final class ClusterNode implements AutoCloseable {
 
     public NodeSettings settings() { return settings; }
 
+    /** The node's event bus ({@code events.jsonl}, the console timeline). */
+    public EventBus events() { return events; }
+
     public ActorSystem<Void> system() { return system; }
 
     /** This node's cluster address, with the port actually bound. */

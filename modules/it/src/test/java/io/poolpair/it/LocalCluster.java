@@ -79,6 +79,7 @@ final class LocalCluster implements AutoCloseable {
         List<String> seeds = new ArrayList<>();
         for (NodeSpec s : placement.seedNodes(t.sites())) seeds.add("127.0.0.1:" + ports.get(s.name()));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String runStart = Long.toString(System.currentTimeMillis());
         try {
             for (NodeSpec n : placement.nodes()) {
                 List<String> cmd = new ArrayList<>();
@@ -86,7 +87,7 @@ final class LocalCluster implements AutoCloseable {
                 cmd.addAll(JVM_FLAGS);
                 cmd.addAll(List.of("-jar", jar.toString(), "node", "--topology", topologyFile.toString(), "--node", n.name(),
                         "--host", "127.0.0.1", "--port", Integer.toString(ports.get(n.name())), "--seed", String.join(",", seeds),
-                        "--http-port", "0", "--out", folder.toString()));
+                        "--http-port", "0", "--run-start", runStart, "--out", folder.toString()));
                 c.nodes.put(n.name(), new NodeProcess(n.name(), n.site(), cmd, folder.resolve(n.name() + ".log"), c::changed));
             }
         } catch (IOException | RuntimeException e) {
@@ -161,6 +162,44 @@ final class LocalCluster implements AutoCloseable {
         } catch (IOException e) {
             return new HttpAnswer(0, e.toString());
         }
+    }
+
+    /** POST a JSON body to a path of a node's HTTP port (status 0 when it does not answer within {@code timeout}). */
+    HttpAnswer post(NodeProcess n, String path, String body, Duration timeout) throws InterruptedException {
+        String base = n.http().orElse(null);
+        if (base == null || !n.process.isAlive()) return new HttpAnswer(0, "");
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout)
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return new HttpAnswer(r.statusCode(), r.body());
+        } catch (IOException e) {
+            return new HttpAnswer(0, e.toString());
+        }
+    }
+
+    /**
+     * The failover events every node wrote so far ({@code NODE/events.jsonl}; a pool's events are written by the node
+     * its supervisor runs on, which changes when that node dies), parsed; a line still being written is skipped.
+     */
+    List<JsonNode> events() {
+        List<JsonNode> out = new ArrayList<>();
+        for (String name : nodes.keySet()) {
+            Path f = folder.resolve(name).resolve("events.jsonl");
+            if (!Files.isRegularFile(f)) continue;
+            try {
+                for (String line : Files.readAllLines(f)) {
+                    try {
+                        out.add(JSON.readTree(line));
+                    } catch (IOException e) {
+                        // the last line, half written
+                    }
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return out;
     }
 
     record HttpAnswer(int status, String body) {}

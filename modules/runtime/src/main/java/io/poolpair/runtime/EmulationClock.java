@@ -77,6 +77,15 @@ public interface EmulationClock {
             this.timeScale = timeScale;
         }
 
+        /**
+         * A clock whose emulated zero is {@code startWallMs}: the nodes of a multi-node run share one, so that their
+         * events and histories keep one emulated time line.
+         */
+        public ScaledWallClock(double timeScale, long startWallMs) {
+            this.timeScale = timeScale;
+            this.startWallMs.set(startWallMs);
+        }
+
         @Override
         public double timeScale() { return timeScale; }
 

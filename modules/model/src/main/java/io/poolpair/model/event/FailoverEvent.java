@@ -124,6 +124,22 @@ public sealed interface FailoverEvent {
     }
 
     // ----- pools -----
+    /**
+     * A new pool supervisor (a cluster singleton that moved to another node) rebuilt the pool's state from what the
+     * surviving servers reported: which routing groups each holds, with which epoch, as primary or not, and the
+     * writes they hold that the back end does not have yet.
+     */
+    record PoolRebuilt(Time time, Where where, List<String> reporting, int groups, int primariesKept,
+                       int primariesPromoted, int unflushedWrites) implements FailoverEvent {
+        public String type() { return "pool-rebuilt"; }
+        public String describe() {
+            return "pool " + where.pool() + " rebuilt by a new supervisor from " + reporting.size() + " servers' reports ("
+                    + String.join(", ", reporting) + "): " + groups + " routing groups, " + primariesKept + " primaries kept, "
+                    + primariesPromoted + " promoted, " + unflushedWrites + " unflushed writes held";
+        }
+        public Level level() { return Level.WARN; }
+    }
+
 
     /** Pool-level quorum lost: the surviving Front Ends stop all services. */
     record PoolQuorumLost(Time time, Where where, int running, int needed, String rule, List<String> stopped)

@@ -66,6 +66,8 @@ public final class FrontEndPool {
     private final Set<Integer> neverUp = new HashSet<>();
     /** Whether the primary SQL database is there to break ties (spec §2.3); false once it failed over or is down. */
     private boolean sqlWitness = true;
+    /** Fault domain of each server (multi-node runs: its node); by default each server is its own. */
+    private int[] domain;
 
     public FrontEndPool(String name, String site, List<String> servers, int users, int routingGroups,
                         ProductVersion version, FrontEndSettings settings) {
@@ -82,7 +84,32 @@ public final class FrontEndPool {
         this.status = new ServerStatus[servers.size()];
         java.util.Arrays.fill(status, ServerStatus.DOWN);
         for (int i = 0; i < servers.size(); i++) neverUp.add(i);
+        this.domain = new int[servers.size()];
+        for (int i = 0; i < domain.length; i++) domain[i] = i;
         place(routingGroups);
+    }
+
+    /**
+     * Multi-node runs: the servers' fault domains (the node each runs on). A routing group's replicas go to servers
+     * of different domains wherever the pool has enough of them, at the first placement and whenever a replica is
+     * rebuilt or moved, so that losing one node loses at most one replica of a group. Call before any server is up.
+     */
+    public void placeAcrossDomains(Map<String, String> domainOfServer) {
+        if (everStarted || runningCount() > 0) throw new IllegalStateException("fault domains are set before the pool starts");
+        Map<String, Integer> ids = new LinkedHashMap<>();
+        for (int i = 0; i < servers.size(); i++) {
+            String d = domainOfServer.getOrDefault(servers.get(i), "server:" + servers.get(i));
+            domain[i] = ids.computeIfAbsent(d, k -> ids.size());
+        }
+        int n = groups.size();
+        groups.clear();
+        place(n);
+    }
+
+    /** Whether server {@code i} shares a fault domain with any of {@code members} (other than itself). */
+    private boolean sharesDomain(int i, List<Integer> members) {
+        for (int m : members) if (m != i && domain[m] == domain[i]) return true;
+        return false;
     }
 
     // ------------------------------------------------------------------ initial placement
@@ -104,7 +131,7 @@ public final class FrontEndPool {
                 int s = argMin(n, i -> !members.contains(i), i -> {
                     long co = 0;
                     for (int m : members) co += together[m][i];
-                    return replicas[i] * 1_000_000L + co * 1_000L + i;
+                    return (sharesDomain(i, members) ? 1_000_000_000_000L : 0) + replicas[i] * 1_000_000L + co * 1_000L + i;
                 });
                 for (int m : members) { together[m][s]++; together[s][m]++; }
                 members.add(s);
@@ -422,7 +449,8 @@ public final class FrontEndPool {
             if (max < 0 || count[max] - count[min] <= 1) return;
             Group pick = null;
             for (Group g : groups) {
-                if (g.members.contains(max) && !g.members.contains(min) && g.primary != max && hasQuorum(g)) {
+                if (g.members.contains(max) && !g.members.contains(min) && g.primary != max && hasQuorum(g)
+                        && !sharesDomain(min, g.members.stream().filter(m -> m != max).toList())) {
                     pick = g;
                     break;
                 }
@@ -469,7 +497,7 @@ public final class FrontEndPool {
         int[] count = replicaCounts();
         int[] prim = primaryCounts();
         return argMin(servers.size(), i -> candidates.contains(i) && !exclude.contains(i),
-                i -> count[i] * 1_000_000L + prim[i] * 1_000L + i);
+                i -> (sharesDomain(i, exclude) ? 1_000_000_000_000L : 0) + count[i] * 1_000_000L + prim[i] * 1_000L + i);
     }
 
     private int electPrimary(Group g, int exclude) {
@@ -650,7 +678,12 @@ public final class FrontEndPool {
 
         /** The group's primary is frozen: the client waits in vain and times out, not knowing what happened. */
         public static WriteResult noAnswer(String primary) {
-            return new WriteResult(false, null, -1, NO_ANSWER + primary + " (not responding): timed out");
+            return noAnswer(primary, "not responding");
+        }
+
+        /** The client got no usable answer from {@code primary}, for the reason given: it times out, not knowing. */
+        public static WriteResult noAnswer(String primary, String why) {
+            return new WriteResult(false, null, -1, NO_ANSWER + primary + " (" + why + "): timed out");
         }
 
         /** Whether the client timed out (the outcome is unknown to it), rather than being refused. */
@@ -684,6 +717,155 @@ public final class FrontEndPool {
         g.committedWrites++;
         if (write != null) g.unflushed.add(write);
         return new WriteResult(true, servers.get(g.primary), g.epoch, null);
+    }
+
+    /**
+     * A persistent write the group's replicas really hold (multi-node runs: the primary had a majority of them
+     * store it): it joins the group's unflushed writes, as {@link #serve} does in one JVM. Call after
+     * {@code serve(group, true, null)} acknowledged.
+     */
+    public void recordAcknowledged(int groupId, io.poolpair.model.dr.WriteRecord write) {
+        Group g = groups.get(groupId);
+        g.committedWrites++;
+        g.unflushed.add(write);
+    }
+
+    /** The writes of a group acknowledged since its last flush, oldest first. */
+    public List<io.poolpair.model.dr.WriteRecord> unflushed(int groupId) {
+        return List.copyOf(groups.get(groupId).unflushed);
+    }
+
+    /**
+     * These writes of the group are durable in the back end now (multi-node runs flush write by write, since
+     * more may be acknowledged while a flush travels). Unknown ids are ignored.
+     */
+    public void flushed(int groupId, java.util.Collection<Long> ids, Time now) {
+        Group g = groups.get(groupId);
+        java.util.Set<Long> done = new java.util.HashSet<>(ids);
+        if (g.unflushed.removeIf(w -> done.contains(w.id()))) {
+            g.flushedWrites = g.committedWrites - g.unflushed.size();
+            g.lastFlushEmulatedMs = now.emulatedMs();
+        }
+    }
+
+    /** Whether the pool may flush now (it runs; a stopped pool's groups write nothing). */
+    public boolean flushable(int groupId) {
+        Group g = groups.get(groupId);
+        return state == PoolState.RUNNING && g.state != GroupState.LOST && !live(g).isEmpty();
+    }
+
+    /** What one server holds of one routing group, as it reports it to a new supervisor. */
+    public record HeldReplica(int group, long epoch, boolean primary, List<io.poolpair.model.dr.WriteRecord> unflushed) {
+        public HeldReplica {
+            unflushed = List.copyOf(unflushed);
+        }
+    }
+
+    /**
+     * A new supervisor takes over a pool that was running (a cluster singleton moved after its node died): the
+     * servers that answered are up, each routing group's replicas are the servers that hold it, its epoch the
+     * highest any of them knows, its primary the one that holds that epoch as primary (else a live replica is
+     * promoted with a higher epoch), its unflushed writes the union of what its replicas hold. Servers that did
+     * not answer are down; missing replicas are rebuilt after the usual delay. When no server holds anything
+     * (a first start) the servers simply come up. Call once, on a supervisor that has not run the pool yet.
+     */
+    public List<FailoverEvent> rebuild(Map<String, List<HeldReplica>> reports, Time now) {
+        if (everStarted || runningCount() > 0) throw new IllegalStateException("rebuild needs a fresh pool model");
+        boolean held = reports.values().stream().anyMatch(l -> !l.isEmpty());
+        List<FailoverEvent> ev = new ArrayList<>();
+        if (!held) {
+            for (String s : servers) if (reports.containsKey(s)) ev.addAll(serverUp(s, now));
+            return ev;
+        }
+        List<String> reporting = new ArrayList<>();
+        for (String s : servers) {
+            if (!reports.containsKey(s)) continue;
+            int idx = indexOf(s);
+            status[idx] = ServerStatus.UP;
+            neverUp.remove(idx);
+            reporting.add(s);
+        }
+        everStarted = true;
+        int kept = 0;
+        int unflushedCount = 0;
+        for (Group g : groups) {
+            long epoch = 0;
+            Map<Long, io.poolpair.model.dr.WriteRecord> writes = new java.util.TreeMap<>();
+            List<Integer> holders = new ArrayList<>();
+            for (Map.Entry<String, List<HeldReplica>> e : reports.entrySet()) {
+                int idx = servers.indexOf(e.getKey());
+                if (idx < 0) continue;
+                for (HeldReplica h : e.getValue()) {
+                    if (h.group() != g.id) continue;
+                    holders.add(idx);
+                    for (io.poolpair.model.dr.WriteRecord w : h.unflushed()) writes.putIfAbsent(w.id(), w);
+                    epoch = Math.max(epoch, h.epoch());
+                }
+            }
+            // the primary is the holder that claims the highest epoch as primary
+            int primary = -1;
+            for (Map.Entry<String, List<HeldReplica>> e : reports.entrySet()) {
+                int idx = servers.indexOf(e.getKey());
+                for (HeldReplica h : e.getValue()) {
+                    if (h.group() == g.id && h.primary() && h.epoch() == epoch) primary = idx;
+                }
+            }
+            g.members.clear();
+            holders.stream().distinct().sorted().forEach(g.members::add);
+            g.epoch = Math.max(1, epoch);
+            g.primary = primary;
+            if (primary >= 0) kept++;
+            g.unflushed.clear();
+            List<io.poolpair.model.dr.WriteRecord> sorted = new ArrayList<>(writes.values());
+            sorted.sort(java.util.Comparator.comparingLong(io.poolpair.model.dr.WriteRecord::emulatedMs)
+                    .thenComparingLong(io.poolpair.model.dr.WriteRecord::id));
+            g.unflushed.addAll(sorted);
+            g.committedWrites = g.unflushed.size();
+            g.flushedWrites = 0;
+            unflushedCount += g.unflushed.size();
+            if (g.members.size() < replicaTarget) g.missingSinceMs = now.emulatedMs();
+        }
+        List<FailoverEvent> promotions = new ArrayList<>();
+        if (quorumHolds(running())) {
+            state = PoolState.RUNNING;
+            for (Group g : groups) {
+                if (g.primary < 0 || status[g.primary] != ServerStatus.UP) promote(g, -1, "supervisor-rebuilt", now, promotions);
+                GroupState before = GroupState.HEALTHY;
+                classify(g);
+                reportTransition(g, before, now, promotions);
+            }
+            schedulePlacement(now);
+        } else {
+            state = PoolState.STARTING;
+        }
+        int promoted = (int) promotions.stream().filter(e -> e instanceof PrimaryMoved).count();
+        ev.add(new FailoverEvent.PoolRebuilt(now, Where.pool(site, name), reporting, groups.size(), kept, promoted, unflushedCount));
+        ev.addAll(promotions);
+        if (state != PoolState.RUNNING) loseQuorum(now, ev);
+        else loadChanged(now, "pool rebuilt", ev);
+        return ev;
+    }
+
+    /**
+     * A server reported what it holds after the pool was rebuilt (it answered late): its unflushed writes join
+     * their groups, so that nothing it holds is forgotten.
+     */
+    public int adoptWrites(List<HeldReplica> held) {
+        int added = 0;
+        for (HeldReplica h : held) {
+            if (h.group() < 0 || h.group() >= groups.size()) continue;
+            Group g = groups.get(h.group());
+            java.util.Set<Long> have = new java.util.HashSet<>();
+            for (io.poolpair.model.dr.WriteRecord w : g.unflushed) have.add(w.id());
+            for (io.poolpair.model.dr.WriteRecord w : h.unflushed()) {
+                if (have.add(w.id())) {
+                    g.unflushed.add(w);
+                    g.committedWrites++;
+                    added++;
+                }
+            }
+        }
+        return added;
     }
 
     /** The loss windows QuorumLossRecovery declared since the last call (with the identified writes it dropped). */

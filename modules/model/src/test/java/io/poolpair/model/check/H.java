@@ -28,6 +28,13 @@ final class H {
         return this;
     }
 
+    /** A write invoked whose answer was never recorded (its client's process died). */
+    H unanswered(String user, long id, long at) {
+        String home = user.substring(0, user.indexOf('/'));
+        records.add(ClientOp.invoke(user, home, "add-contact", id, at, at));
+        return this;
+    }
+
     H failedWrite(String user, long id, long at) {
         String home = user.substring(0, user.indexOf('/'));
         records.add(ClientOp.invoke(user, home, "add-contact", id, at - 10, at - 10));

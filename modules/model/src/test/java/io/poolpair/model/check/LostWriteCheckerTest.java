@@ -93,6 +93,19 @@ class LostWriteCheckerTest {
     }
 
     @Test
+    void aWriteWhoseAnswerWasNeverRecordedMayBeReadOrNotButAWriteNeverInvokedIsAPhantom() {
+        CheckResult present = new H().header(120_000, 30_000)
+                .unanswered("a/u1", 7, 1_000).read("a/u1", 10_000, 7).check(new LostWriteChecker());
+        assertThat(present.valid()).isTrue();
+        CheckResult absent = new H().header(120_000, 30_000)
+                .unanswered("a/u1", 7, 1_000).read("a/u1", 10_000).check(new LostWriteChecker());
+        assertThat(absent.valid()).isTrue();
+        CheckResult phantom = new H().header(120_000, 30_000)
+                .unanswered("a/u1", 7, 1_000).read("a/u1", 10_000, 7, 8).check(new LostWriteChecker());
+        assertThat(phantom.findings()).extracting(Finding::kind).containsExactly("phantom-write");
+    }
+
+    @Test
     void writesNeverReadBackAreANoticeNotALoss() {
         CheckResult r = new H().header(120_000, 30_000).write("a/u1", 1, "a", 3, 1_000).check(new LostWriteChecker());
         assertThat(r.valid()).isTrue();

@@ -56,16 +56,57 @@ public final class FrontEndPoolSupervisor extends PoolSupervisor {
     private final Map<String, Boolean> mediationUp = new HashMap<>();
     private long scheduledPlacementMs = -1;
 
+    // ---------------------------------------------------------------- multi-node runs only
+    /** A new supervisor waits for its servers' reports before it runs the pool. */
+    private boolean gathering;
+    private final Map<String, List<FrontEndPool.HeldReplica>> reports = new LinkedHashMap<>();
+    /** Users' operations waiting for their primaries, by batch. */
+    private final Map<Long, Batch> batches = new HashMap<>();
+    private long nextBatch;
+    /** The groups each up server was last told it holds (a newly held group comes with its writes). */
+    private final Map<String, java.util.Set<Integer>> lastHeld = new HashMap<>();
+    private java.util.Set<ActorRef<BackEndStore.Command>> stores = java.util.Set.of();
+    private Flush flush;
+    private long nextFlush;
+    /** Empty batches (a drain before a final read), each waiting for the batches that were in flight when it came. */
+    private final List<Map.Entry<PoolProtocol.UserOps, java.util.Set<Long>>> drains = new ArrayList<>();
+
+    private static final class Batch {
+        final PoolProtocol.UserOps ops;
+        final FrontEndPool.WriteResult[] results;
+        final int[] groups;
+        final io.poolpair.model.dr.WriteRecord[] writes;
+        int outstanding;
+
+        Batch(PoolProtocol.UserOps ops) {
+            this.ops = ops;
+            this.results = new FrontEndPool.WriteResult[ops.ops().size()];
+            this.groups = new int[ops.ops().size()];
+            this.writes = new io.poolpair.model.dr.WriteRecord[ops.ops().size()];
+        }
+    }
+
+    private record Flush(long id, Map<Integer, List<Long>> ids, int[] acks) {}
+
     public static Behavior<Command> create(PoolSpec spec, ProductVersion version, EmulatorSettings settings,
                                            EmulationClock clock, EventBus bus,
                                            ActorRef<io.poolpair.runtime.deploy.DeploymentGuardian.Command> guardian) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new FrontEndPoolSupervisor(ctx, t, spec, version, settings, clock, bus, guardian)));
+        return create(spec, version, settings, clock, bus, guardian, null);
+    }
+
+    /** @param remote multi-node runs: the servers run on their nodes, the data on them and the site's stores */
+    public static Behavior<Command> create(PoolSpec spec, ProductVersion version, EmulatorSettings settings,
+                                           EmulationClock clock, EventBus bus,
+                                           ActorRef<io.poolpair.runtime.deploy.DeploymentGuardian.Command> guardian,
+                                           Remote remote) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new FrontEndPoolSupervisor(ctx, t, spec, version, settings,
+                clock, bus, guardian, remote)));
     }
 
     private FrontEndPoolSupervisor(ActorContext<Command> ctx, TimerScheduler<Command> timers, PoolSpec spec,
                                    ProductVersion version, EmulatorSettings settings, EmulationClock clock, EventBus bus,
-                                   ActorRef<io.poolpair.runtime.deploy.DeploymentGuardian.Command> guardian) {
-        super(ctx, timers, spec, settings, clock, bus, guardian);
+                                   ActorRef<io.poolpair.runtime.deploy.DeploymentGuardian.Command> guardian, Remote remote) {
+        super(ctx, timers, spec, settings, clock, bus, guardian, remote);
         this.backEnd = ctx.spawn(BackEndActor.create(spec, settings.dr().backEndAutoFailoverMs(), clock, ctx.getSelf()), "back-end");
         this.fileStore = spec.fileStore() == null ? null : new io.poolpair.model.dr.FileStore(spec.fileStore(), spec.name(),
                 spec.site(), settings.dfsReplicationIntervalMs(), clock.now().emulatedMs());
@@ -84,6 +125,16 @@ public final class FrontEndPoolSupervisor extends PoolSupervisor {
         }
         long flushWall = clock.toWallMs(settings.backendFlushIntervalMs());
         timers.startTimerAtFixedRate("flush", PoolProtocol.FlushBackEnd.INSTANCE, Duration.ofMillis(flushWall));
+        if (remote != null) {
+            model.placeAcrossDomains(remote.nodeOf());
+            gathering = true;
+            timers.startSingleTimer("gather", PoolProtocol.GatherDone.INSTANCE, remote.gather());
+            ActorRef<org.apache.pekko.actor.typed.receptionist.Receptionist.Listing> listing = ctx.messageAdapter(
+                    org.apache.pekko.actor.typed.receptionist.Receptionist.Listing.class,
+                    l -> new PoolProtocol.StoresListed(l.getServiceInstances(BackEndStore.key(remote.site()))));
+            ctx.getSystem().receptionist().tell(org.apache.pekko.actor.typed.receptionist.Receptionist.subscribe(
+                    BackEndStore.key(remote.site()), listing));
+        }
         spawnAll();
     }
 
@@ -111,7 +162,52 @@ public final class FrontEndPoolSupervisor extends PoolSupervisor {
                     return this;
                 })
                 .onMessage(PoolProtocol.ExtraLoad.class, x -> this)
+                .onMessage(PoolProtocol.ServerReport.class, this::onReport)
+                .onMessageEquals(PoolProtocol.GatherDone.INSTANCE, () -> {
+                    if (gathering) finishGather();
+                    return this;
+                })
+                .onMessage(PoolProtocol.Served.class, this::onServed)
+                .onMessage(PoolProtocol.BatchTimeout.class, this::onBatchTimeout)
+                .onMessage(PoolProtocol.StoresListed.class, m -> {
+                    stores = m.stores();
+                    return this;
+                })
+                .onMessage(PoolProtocol.StoreAck.class, this::onStoreAck)
+                .onMessage(PoolProtocol.FlushTimeout.class, m -> {
+                    if (flush != null && flush.id() == m.flush()) flush = null; // tried again at the next interval
+                    return this;
+                })
+                .onMessage(PoolProtocol.GetUnflushed.class, this::onGetUnflushed)
                 .build();
+    }
+
+    @Override
+    protected void onRegistered(String server, ActorRef<ServerCommand> ref) {
+        ref.tell(new ServerCommand.Report(getContext().getSelf()));
+    }
+
+    @Override
+    protected boolean acceptingHeartbeats() { return !gathering; }
+
+    private Behavior<Command> onReport(PoolProtocol.ServerReport r) {
+        if (gathering) {
+            reports.put(r.server(), r.held());
+            if (reports.keySet().containsAll(spec.serverNames())) finishGather();
+        } else if (!r.held().isEmpty()) {
+            model.adoptWrites(r.held()); // a server heard from late: what it holds is not forgotten
+        }
+        return this;
+    }
+
+    /** The new supervisor has heard from its servers (or waited long enough): the pool runs from what they hold. */
+    private void finishGather() {
+        gathering = false;
+        timers.cancel("gather");
+        Time now = clock.now();
+        publish(model.rebuild(reports, now));
+        reports.clear();
+        afterChange(now);
     }
 
     @Override
@@ -126,6 +222,7 @@ public final class FrontEndPoolSupervisor extends PoolSupervisor {
 
     @Override
     protected List<FailoverEvent> modelServerDown(String server, String detectedBy, Time now) {
+        lastHeld.remove(server); // when it returns, it catches up on every group it holds
         return model.serverDown(server, detectedBy, now);
     }
 
@@ -140,6 +237,7 @@ public final class FrontEndPoolSupervisor extends PoolSupervisor {
     }
 
     private Behavior<Command> onUserOps(PoolProtocol.UserOps w) {
+        if (remote != null) return onUserOpsRemote(w);
         Time now = clock.now();
         List<FrontEndPool.WriteResult> results = new ArrayList<>(w.ops().size());
         List<Integer> groups = new ArrayList<>(w.ops().size());
@@ -220,6 +318,10 @@ public final class FrontEndPoolSupervisor extends PoolSupervisor {
     protected void confirm(String server) {
         ActorRef<ServerCommand> ref = children.get(server);
         if (ref == null) return;
+        if (remote != null) {
+            confirmRemote(server, ref);
+            return;
+        }
         Map<Integer, Long> primaries = new HashMap<>();
         int secondaries = 0;
         if (model.isServing(server)) {
@@ -253,6 +355,10 @@ public final class FrontEndPoolSupervisor extends PoolSupervisor {
     }
 
     private Behavior<Command> onFlush() {
+        if (remote != null) {
+            if (backEndAvailable) flushRemote();
+            return this;
+        }
         if (backEndAvailable) model.flushToBackEnd(clock.now());
         return this;
     }
@@ -308,6 +414,223 @@ public final class FrontEndPoolSupervisor extends PoolSupervisor {
         }
         afterChange(now);
         a.replyTo().tell(r.refused() ? Reply.refused(r.message()) : Reply.ok(r.message()));
+        return this;
+    }
+
+    // ---------------------------------------------------------------- multi-node runs
+
+    /**
+     * Tells an up server its roles: the groups it holds (with their epochs), those it is primary of with the
+     * replicas that must hold each write, and, for a group it did not hold when last told, the group's writes not
+     * yet in the back end (a rebuilt replica, or one back from a failure, catches up from the pool).
+     */
+    private void confirmRemote(String server, ActorRef<ServerCommand> ref) {
+        if (gathering || model.status(server) != ServerStatus.UP) return; // a down server is told when it returns
+        Map<Integer, Long> held = new HashMap<>();
+        Map<Integer, Long> primaries = new HashMap<>();
+        Map<Integer, List<ActorRef<ServerCommand>>> peers = new HashMap<>();
+        Map<Integer, List<io.poolpair.model.dr.WriteRecord>> seed = new HashMap<>();
+        java.util.Set<Integer> before = lastHeld.getOrDefault(server, java.util.Set.of());
+        int secondaries = 0;
+        for (RoutingGroupView g : model.groups()) {
+            if (!g.replicas().contains(server)) continue;
+            held.put(g.id(), g.epoch());
+            if (!before.contains(g.id())) {
+                List<io.poolpair.model.dr.WriteRecord> w = model.unflushed(g.id());
+                if (!w.isEmpty()) seed.put(g.id(), w);
+            }
+            if (server.equals(g.primary()) && g.serving() && model.isServing(server)) {
+                primaries.put(g.id(), g.epoch());
+                List<ActorRef<ServerCommand>> p = new ArrayList<>();
+                for (String r : g.live()) {
+                    if (r.equals(server)) continue;
+                    ActorRef<ServerCommand> pr = children.get(r);
+                    if (pr != null) p.add(pr);
+                }
+                peers.put(g.id(), p);
+            } else if (g.live().contains(server)) {
+                secondaries++;
+            }
+        }
+        lastHeld.put(server, held.keySet());
+        ref.tell(new ServerCommand.Assign(primaries, secondaries, model.usersPerServer().getOrDefault(server, 0), held,
+                peers, seed));
+    }
+
+    /**
+     * Users' operations in a multi-node run: the model says whether each may be served (group served, quorum for a
+     * write); the group's primary, on its node, then serves it, a write once a majority of the group's replicas
+     * hold it. A primary that does not answer in time (its node froze or died) leaves its users timed out.
+     */
+    private Behavior<Command> onUserOpsRemote(PoolProtocol.UserOps w) {
+        Time now = clock.now();
+        if (w.ops().isEmpty() && !batches.isEmpty()) {
+            // a drain: answered once every batch sent before it is answered
+            drains.add(Map.entry(w, new java.util.HashSet<>(batches.keySet())));
+            return this;
+        }
+        Batch b = new Batch(w);
+        long id = nextBatch++;
+        Map<Integer, List<ServerCommand.ServeOp>> byGroup = new LinkedHashMap<>();
+        for (int k = 0; k < w.ops().size(); k++) {
+            PoolProtocol.OpRequest op = w.ops().get(k);
+            int group = w.failedOver() ? op.user() % model.routingGroupCount() : model.groupOfUser(op.user());
+            b.groups[k] = group;
+            FrontEndPool.WriteResult decision = gathering
+                    ? new FrontEndPool.WriteResult(false, null, -1, "pool " + spec.name() + " is being rebuilt by a new supervisor")
+                    : model.serve(group, op.op().persistentWrite(), null);
+            if (!decision.acknowledged()) {
+                b.results[k] = decision;
+                continue;
+            }
+            io.poolpair.model.dr.WriteRecord write = op.write() < 0 ? null
+                    : new io.poolpair.model.dr.WriteRecord(op.write(), op.user(), w.homePool(), spec.name(), now.emulatedMs());
+            b.writes[k] = write;
+            byGroup.computeIfAbsent(group, g -> new ArrayList<>()).add(new ServerCommand.ServeOp(k, write));
+        }
+        int majority = settings.frontEnd().replicasPerGroup() / 2 + 1;
+        for (Map.Entry<Integer, List<ServerCommand.ServeOp>> e : byGroup.entrySet()) {
+            int group = e.getKey();
+            String primary = model.primaryOf(group).orElse(null);
+            ActorRef<ServerCommand> ref = primary == null ? null : children.get(primary);
+            if (ref == null) {
+                for (ServerCommand.ServeOp op : e.getValue()) b.results[op.index()] = FrontEndPool.WriteResult.noAnswer(primary);
+                continue;
+            }
+            int live = model.group(group).live().size();
+            ref.tell(new ServerCommand.Serve(id, group, model.epochOf(group), Math.min(live, majority), e.getValue(),
+                    getContext().getSelf()));
+            b.outstanding++;
+        }
+        if (b.outstanding == 0) {
+            answer(b, now);
+        } else {
+            batches.put(id, b);
+            timers.startSingleTimer("batch-" + id, new PoolProtocol.BatchTimeout(id), remote.serveTimeout());
+        }
+        return this;
+    }
+
+    private Behavior<Command> onServed(PoolProtocol.Served s) {
+        Time now = clock.now();
+        if (s.stale()) {
+            var current = model.primaryOf(s.group());
+            publish(new PrimarySteppedDown(now, Where.groupOnServer(siteOf(s.server()), spec.name(), s.server(), s.group()),
+                    s.epoch(), model.epochOf(s.group()), current.orElse(null)));
+        }
+        Batch b = batches.get(s.batch());
+        // an answer from a primary the pool has replaced since it asked (the group moved on to a higher epoch) counts
+        // for nothing: the pool fences it off as it does a stale write, and its users time out
+        boolean replaced = !s.stale() && s.epoch() >= 0 && (s.epoch() != model.epochOf(s.group())
+                || !s.server().equals(model.primaryOf(s.group()).orElse(null)));
+        if (replaced && b != null) {
+            publish(new PrimarySteppedDown(now, Where.groupOnServer(siteOf(s.server()), spec.name(), s.server(), s.group()),
+                    s.epoch(), model.epochOf(s.group()), model.primaryOf(s.group()).orElse(null)));
+        }
+        for (int k = 0; k < s.indexes().size(); k++) {
+            int idx = s.indexes().get(k);
+            boolean ok = s.acknowledged().get(k);
+            if (b == null) {
+                // answered after the users timed out: a write the replicas hold stays known, so that it is flushed
+                continue;
+            }
+            if (b.results[idx] != null) continue;
+            io.poolpair.model.dr.WriteRecord write = b.writes[idx];
+            if (ok && replaced) {
+                b.results[idx] = FrontEndPool.WriteResult.noAnswer(s.server(), "replaced as primary of routing group " + s.group()
+                        + " meanwhile: epoch " + s.epoch() + " < " + model.epochOf(s.group()));
+            } else if (ok) {
+                if (write != null) {
+                    model.recordAcknowledged(s.group(), write);
+                    if (fileStore != null && b.ops.ops().get(idx).op() == io.poolpair.model.dr.Operation.SCHEDULE_MEETING) {
+                        fileStore.write(now);
+                    }
+                }
+                b.results[idx] = new FrontEndPool.WriteResult(true, s.server(), s.epoch(), null);
+            } else {
+                b.results[idx] = new FrontEndPool.WriteResult(false, s.stale() ? s.server() : null, s.epoch(), s.refusal());
+            }
+        }
+        if (b != null && --b.outstanding <= 0) {
+            batches.remove(s.batch());
+            timers.cancel("batch-" + s.batch());
+            answer(b, now);
+            drained(s.batch(), now);
+        }
+        return this;
+    }
+
+    private void drained(long batch, Time now) {
+        for (var it = drains.iterator(); it.hasNext(); ) {
+            var d = it.next();
+            d.getValue().remove(batch);
+            if (d.getValue().isEmpty()) {
+                it.remove();
+                answer(new Batch(d.getKey()), now);
+            }
+        }
+    }
+
+    private Behavior<Command> onBatchTimeout(PoolProtocol.BatchTimeout t) {
+        Batch b = batches.remove(t.batch());
+        if (b == null) return this;
+        for (int k = 0; k < b.results.length; k++) {
+            if (b.results[k] == null) b.results[k] = FrontEndPool.WriteResult.noAnswer(model.primaryOf(b.groups[k]).orElse("the primary"));
+        }
+        answer(b, clock.now());
+        drained(t.batch(), clock.now());
+        return this;
+    }
+
+    private void answer(Batch b, Time now) {
+        List<Integer> groups = new ArrayList<>();
+        for (int g : b.groups) groups.add(g);
+        b.ops.replyTo().tell(new PoolProtocol.OpsDone(spec.name(), b.ops.homePool(), b.ops.ops(), List.of(b.results), groups,
+                now, model.drainLossWindows()));
+    }
+
+    /** The lazy flush of a multi-node run: durable once a majority of the site's store replicas hold it. */
+    private void flushRemote() {
+        if (gathering || flush != null || stores.isEmpty()) return;
+        Map<Integer, List<Long>> ids = new LinkedHashMap<>();
+        List<io.poolpair.model.dr.WriteRecord> writes = new ArrayList<>();
+        for (int g = 0; g < model.routingGroupCount(); g++) {
+            if (!model.flushable(g)) continue;
+            List<io.poolpair.model.dr.WriteRecord> w = model.unflushed(g);
+            if (w.isEmpty()) continue;
+            writes.addAll(w);
+            ids.put(g, w.stream().map(io.poolpair.model.dr.WriteRecord::id).toList());
+        }
+        if (writes.isEmpty()) return;
+        flush = new Flush(nextFlush++, ids, new int[1]);
+        for (ActorRef<BackEndStore.Command> st : stores) st.tell(new BackEndStore.Store(flush.id(), writes, getContext().getSelf()));
+        timers.startSingleTimer("flush-timeout", new PoolProtocol.FlushTimeout(flush.id()), remote.serveTimeout().multipliedBy(2));
+    }
+
+    private Behavior<Command> onStoreAck(PoolProtocol.StoreAck a) {
+        if (flush == null || flush.id() != a.flush()) return this;
+        if (++flush.acks()[0] < remote.storeQuorum()) return this;
+        Time now = clock.now();
+        timers.cancel("flush-timeout");
+        for (Map.Entry<Integer, List<Long>> e : flush.ids().entrySet()) {
+            model.flushed(e.getKey(), e.getValue(), now);
+            for (String r : model.group(e.getKey()).replicas()) {
+                ActorRef<ServerCommand> ref = children.get(r);
+                if (ref != null) ref.tell(new ServerCommand.Flushed(e.getKey(), e.getValue()));
+            }
+        }
+        flush = null;
+        return this;
+    }
+
+    private Behavior<Command> onGetUnflushed(PoolProtocol.GetUnflushed q) {
+        Map<Integer, List<Long>> byUser = new java.util.TreeMap<>();
+        for (int g = 0; g < model.routingGroupCount(); g++) {
+            for (io.poolpair.model.dr.WriteRecord w : model.unflushed(g)) {
+                if (w.homePool().equals(q.homePool())) byUser.computeIfAbsent(w.user(), u -> new ArrayList<>()).add(w.id());
+            }
+        }
+        q.replyTo().tell(new PoolProtocol.Unflushed(spec.name(), byUser));
         return this;
     }
 

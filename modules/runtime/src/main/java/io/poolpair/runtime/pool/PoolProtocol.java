@@ -11,10 +11,53 @@ import java.util.Map;
 public final class PoolProtocol {
     private PoolProtocol() {}
 
-    public sealed interface Command {}
+    /** Every command may cross JVMs in a multi-node run (Jackson CBOR); timers and local ones simply never do. */
+    public sealed interface Command extends io.poolpair.runtime.CborSerializable {}
 
     /** A server is alive. {@code resumed}: it just woke up from a freeze and must be re-confirmed. */
-    public record Heartbeat(String server, int incarnation, boolean resumed) implements Command {}
+    public record Heartbeat(String server, int incarnation, boolean resumed,
+                            ActorRef<io.poolpair.runtime.server.ServerCommand> ref,
+                            ActorRef<io.poolpair.runtime.server.ServerHost.Command> host) implements Command {
+        public Heartbeat(String server, int incarnation, boolean resumed) {
+            this(server, incarnation, resumed, null, null);
+        }
+    }
+
+    /**
+     * Multi-node runs: the primary's answer to {@link io.poolpair.runtime.server.ServerCommand.Serve}: per operation
+     * (by index in the batch) whether it was acknowledged; {@code stale}: the server was no longer primary at that
+     * epoch (it froze and woke up) and stepped down; a refusal otherwise says why (no majority in time).
+     */
+    public record Served(long batch, int group, String server, long epoch, java.util.List<Integer> indexes,
+                         java.util.List<Boolean> acknowledged, boolean stale, String refusal) implements Command {}
+
+    /** Multi-node runs: what a server holds, for a new supervisor (or one it did not hear from before). */
+    public record ServerReport(String server, int incarnation,
+                               java.util.List<io.poolpair.model.frontend.FrontEndPool.HeldReplica> held) implements Command {}
+
+    /** Timer (multi-node runs): a batch of users' operations waited long enough for its primaries. */
+    public record BatchTimeout(long batch) implements Command {}
+
+    /** Timer (multi-node runs): a new supervisor stops waiting for servers' reports and rebuilds the pool. */
+    public enum GatherDone implements Command { INSTANCE }
+
+    /** Multi-node runs: the cluster finds the node of these servers unreachable (or removed it). */
+    public record ServersUnreachable(String node, java.util.List<String> servers) implements Command {}
+
+    /** Multi-node runs: the back-end store replicas of the pool's site, as the receptionist lists them. */
+    public record StoresListed(java.util.Set<ActorRef<BackEndStore.Command>> stores) implements Command {}
+
+    /** A back-end store replica holds the writes of flush {@code flush}. */
+    public record StoreAck(long flush) implements Command {}
+
+    /** Timer: a flush waited long enough for a majority of store replicas. */
+    public record FlushTimeout(long flush) implements Command {}
+
+    /** The writes the pool acknowledged for a home pool's users that are not in the back end yet, by user. */
+    public record GetUnflushed(String homePool, ActorRef<Unflushed> replyTo) implements Command {}
+
+    public record Unflushed(String pool, java.util.Map<Integer, java.util.List<Long>> byUser)
+            implements io.poolpair.runtime.CborSerializable {}
 
     /** A server's actor stopped (killed). */
     public record ServerTerminated(String server, int incarnation) implements Command {}
@@ -61,7 +104,8 @@ public final class PoolProtocol {
     public record OpsDone(String pool, String homePool, java.util.List<OpRequest> ops,
                           java.util.List<io.poolpair.model.frontend.FrontEndPool.WriteResult> results,
                           java.util.List<Integer> groups, io.poolpair.model.time.Time servedAt,
-                          java.util.List<io.poolpair.model.history.LossWindow> lossWindows) {}
+                          java.util.List<io.poolpair.model.history.LossWindow> lossWindows)
+            implements io.poolpair.runtime.CborSerializable {}
 
     /** Remote users of another pool that fell to this one by DNS SRV priority (0 removes them). */
     public record ExtraLoad(String fromPool, int amount) implements Command {}
@@ -83,11 +127,12 @@ public final class PoolProtocol {
     public enum TwoFrontEndBackEndLoss implements Command { INSTANCE }
 
     /** The answer to a fault, heal or admin verb. */
-    public record Reply(boolean ok, String message) {
+    public record Reply(boolean ok, String message) implements io.poolpair.runtime.CborSerializable {
         public static Reply ok(String m) { return new Reply(true, m); }
         public static Reply refused(String m) { return new Reply(false, m); }
     }
 
     /** The answer to a write. */
-    public record WriteReply(boolean acknowledged, String server, long epoch, String refusal) {}
+    public record WriteReply(boolean acknowledged, String server, long epoch, String refusal)
+            implements io.poolpair.runtime.CborSerializable {}
 }

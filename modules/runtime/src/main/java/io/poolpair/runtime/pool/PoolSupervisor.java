@@ -56,11 +56,22 @@ public abstract class PoolSupervisor extends AbstractBehavior<Command> {
     protected final Set<String> suspects = new HashSet<>();
     private final Set<String> pendingRestart = new HashSet<>();
     private long lastCheckWallMs = -1;
+    /** Multi-node runs: how servers are reached and started again; null in one JVM. */
+    protected final Remote remote;
+    /** Multi-node runs: each server's host, which starts it again. */
+    private final Map<String, ActorRef<io.poolpair.runtime.server.ServerHost.Command>> hosts = new HashMap<>();
 
     protected PoolSupervisor(ActorContext<Command> ctx, TimerScheduler<Command> timers, PoolSpec spec,
                              EmulatorSettings settings, EmulationClock clock, EventBus bus,
                              ActorRef<io.poolpair.runtime.deploy.DeploymentGuardian.Command> guardian) {
+        this(ctx, timers, spec, settings, clock, bus, guardian, null);
+    }
+
+    protected PoolSupervisor(ActorContext<Command> ctx, TimerScheduler<Command> timers, PoolSpec spec,
+                             EmulatorSettings settings, EmulationClock clock, EventBus bus,
+                             ActorRef<io.poolpair.runtime.deploy.DeploymentGuardian.Command> guardian, Remote remote) {
         super(ctx);
+        this.remote = remote;
         this.guardian = guardian;
         this.spec = spec;
         this.settings = settings;
@@ -76,8 +87,15 @@ public abstract class PoolSupervisor extends AbstractBehavior<Command> {
 
     /** Spawns every server; call at the end of the subclass constructor. */
     protected final void spawnAll() {
+        if (remote != null) return; // they run on their nodes and register with their first heartbeat
         for (ServerSpec s : spec.servers()) spawn(s.name());
     }
+
+    /** Multi-node runs: a server (or a new incarnation of it) registered; the role may ask it what it holds. */
+    protected void onRegistered(String server, ActorRef<ServerCommand> ref) {}
+
+    /** Multi-node runs: false while a new supervisor gathers its servers' reports (heartbeats only register). */
+    protected boolean acceptingHeartbeats() { return true; }
 
     // ---------------------------------------------------------------- role hooks
 
@@ -131,10 +149,16 @@ public abstract class PoolSupervisor extends AbstractBehavior<Command> {
                 .onMessageEquals(PoolProtocol.CheckHeartbeats.INSTANCE, this::onCheck)
                 .onMessage(PoolProtocol.ServerTerminated.class, this::onTerminated)
                 .onMessage(PoolProtocol.Inject.class, this::onInject)
+                .onMessage(PoolProtocol.ServersUnreachable.class, this::onUnreachable)
                 .onMessage(PoolProtocol.Heal.class, this::onHeal);
     }
 
     private void spawn(String server) {
+        if (remote != null) {
+            ActorRef<io.poolpair.runtime.server.ServerHost.Command> host = hosts.get(server);
+            if (host != null) host.tell(new io.poolpair.runtime.server.ServerHost.Spawn(server));
+            return;
+        }
         int inc = incarnation.merge(server, 1, Integer::sum);
         ActorRef<ServerCommand> ref = getContext().spawn(serverBehavior(server, inc), server + "-" + inc);
         getContext().watchWith(ref, new PoolProtocol.ServerTerminated(server, inc));
@@ -142,6 +166,11 @@ public abstract class PoolSupervisor extends AbstractBehavior<Command> {
     }
 
     private Behavior<Command> onHeartbeat(PoolProtocol.Heartbeat hb) {
+        if (remote != null && hb.ref() != null && !hb.ref().equals(children.get(hb.server()))
+                && spec.serverNames().contains(hb.server())) {
+            register(hb);
+        }
+        if (!acceptingHeartbeats()) return this;
         if (!children.containsKey(hb.server()) || incarnation.getOrDefault(hb.server(), 0) != hb.incarnation()) {
             return this; // a late heartbeat from an actor that is gone
         }
@@ -153,6 +182,31 @@ public abstract class PoolSupervisor extends AbstractBehavior<Command> {
             afterChange(now);
         }
         if (hb.resumed()) confirm(hb.server());
+        return this;
+    }
+
+    private void register(PoolProtocol.Heartbeat hb) {
+        String server = hb.server();
+        incarnation.put(server, hb.incarnation());
+        children.put(server, hb.ref());
+        if (hb.host() != null) hosts.put(server, hb.host());
+        getContext().watchWith(hb.ref(), new PoolProtocol.ServerTerminated(server, hb.incarnation()));
+        onRegistered(server, hb.ref());
+    }
+
+    /** Multi-node runs: the cluster lost sight of a node: its servers are down now, before heartbeats say so. */
+    private Behavior<Command> onUnreachable(PoolProtocol.ServersUnreachable u) {
+        if (!acceptingHeartbeats()) return this;
+        Time now = clock.now();
+        boolean changed = false;
+        for (String s : u.servers()) {
+            if (!spec.serverNames().contains(s) || !modelSeesUp(s)) continue;
+            monitor.forget(s);
+            suspects.remove(s);
+            publish(modelServerDown(s, "membership", now));
+            changed = true;
+        }
+        if (changed) afterChange(now);
         return this;
     }
 
@@ -206,7 +260,7 @@ public abstract class PoolSupervisor extends AbstractBehavior<Command> {
                 case KILL -> {
                     if (ref == null || "killed".equals(faults.get(s))) { skipped.add(s + " already killed"); continue; }
                     faults.put(s, "killed");
-                    getContext().stop(ref);
+                    stopServer(ref);
                 }
                 case HANG -> {
                     if (ref == null || "hung".equals(faults.get(s))) { skipped.add(s + (ref == null ? " is killed" : " already hung")); continue; }
@@ -218,7 +272,7 @@ public abstract class PoolSupervisor extends AbstractBehavior<Command> {
                     if (ref == null) spawn(s);
                     else {
                         pendingRestart.add(s);
-                        getContext().stop(ref);
+                        stopServer(ref);
                     }
                 }
             }
@@ -244,6 +298,11 @@ public abstract class PoolSupervisor extends AbstractBehavior<Command> {
         }
         heal.replyTo().tell(Reply.ok(healed.isEmpty() ? "nothing to heal" : "healed " + String.join(", ", healed)));
         return this;
+    }
+
+    private void stopServer(ActorRef<ServerCommand> ref) {
+        if (remote != null) ref.tell(ServerCommand.Kill.INSTANCE);
+        else getContext().stop(ref);
     }
 
     private List<String> targets(String server) {

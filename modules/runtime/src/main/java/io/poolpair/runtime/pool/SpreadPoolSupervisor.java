@@ -37,13 +37,22 @@ public final class SpreadPoolSupervisor extends PoolSupervisor {
     public static Behavior<Command> create(PoolSpec spec, ProductVersion version, EmulatorSettings settings,
                                            EmulationClock clock, EventBus bus,
                                            ActorRef<io.poolpair.runtime.deploy.DeploymentGuardian.Command> guardian) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new SpreadPoolSupervisor(ctx, t, spec, version, settings, clock, bus, guardian)));
+        return create(spec, version, settings, clock, bus, guardian, null);
+    }
+
+    /** @param remote multi-node runs: the servers run on their nodes */
+    public static Behavior<Command> create(PoolSpec spec, ProductVersion version, EmulatorSettings settings,
+                                           EmulationClock clock, EventBus bus,
+                                           ActorRef<io.poolpair.runtime.deploy.DeploymentGuardian.Command> guardian,
+                                           Remote remote) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new SpreadPoolSupervisor(ctx, t, spec, version, settings, clock,
+                bus, guardian, remote)));
     }
 
     private SpreadPoolSupervisor(ActorContext<Command> ctx, TimerScheduler<Command> timers, PoolSpec spec,
                                  ProductVersion version, EmulatorSettings settings, EmulationClock clock, EventBus bus,
-                                 ActorRef<io.poolpair.runtime.deploy.DeploymentGuardian.Command> guardian) {
-        super(ctx, timers, spec, settings, clock, bus, guardian);
+                                 ActorRef<io.poolpair.runtime.deploy.DeploymentGuardian.Command> guardian, Remote remote) {
+        super(ctx, timers, spec, settings, clock, bus, guardian, remote);
         this.model = modelFor(spec, version);
         spawnAll();
     }

@@ -23,12 +23,21 @@ public final class PooledServer extends ServerActor {
 
     public static Behavior<ServerCommand> create(Role role, String name, int incarnation,
                                                  ActorRef<PoolProtocol.Command> supervisor, Duration heartbeat) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new PooledServer(ctx, t, role, name, incarnation, supervisor, heartbeat)));
+        return create(role, name, incarnation, supervisor, heartbeat, null);
+    }
+
+    /** Multi-node runs: a server hosted by {@code host} on its node. */
+    public static Behavior<ServerCommand> create(Role role, String name, int incarnation,
+                                                 ActorRef<PoolProtocol.Command> supervisor, Duration heartbeat,
+                                                 ActorRef<ServerHost.Command> host) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new PooledServer(ctx, t, role, name, incarnation, supervisor,
+                heartbeat, host)));
     }
 
     private PooledServer(ActorContext<ServerCommand> ctx, TimerScheduler<ServerCommand> timers, Role role, String name,
-                         int incarnation, ActorRef<PoolProtocol.Command> supervisor, Duration heartbeat) {
-        super(ctx, timers, name, incarnation, supervisor, heartbeat);
+                         int incarnation, ActorRef<PoolProtocol.Command> supervisor, Duration heartbeat,
+                         ActorRef<ServerHost.Command> host) {
+        super(ctx, timers, name, incarnation, supervisor, heartbeat, host);
         this.role = role;
     }
 

@@ -16,7 +16,8 @@ import java.util.Map;
  */
 public record PoolView(String name, String role, String site, String state, String detail, String quorumRule,
                        int requiredToStart, List<ServerView> servers, Map<String, Integer> groupsByState,
-                       List<RoutingGroupView> routingGroups, String unit, int offered, int unserved, String backupPool) {
+                       List<RoutingGroupView> routingGroups, String unit, int offered, int unserved, String backupPool)
+        implements io.poolpair.runtime.CborSerializable {
     public PoolView {
         servers = List.copyOf(servers);
         groupsByState = groupsByState == null ? Map.of() : Map.copyOf(groupsByState);

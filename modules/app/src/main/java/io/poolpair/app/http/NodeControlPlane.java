@@ -1,0 +1,239 @@
+package io.poolpair.app.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.poolpair.cluster.ClusterDeployment;
+import io.poolpair.model.scenario.FaultKind;
+import io.poolpair.model.topology.PoolSpec;
+import io.poolpair.runtime.pool.PoolProtocol;
+import io.poolpair.runtime.pool.PoolProtocol.Reply;
+import io.poolpair.runtime.status.PoolView;
+import io.poolpair.runtime.users.PoolUsers;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.headers.HttpChallenge;
+import org.apache.pekko.http.javadsl.model.headers.WWWAuthenticate;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.RejectionHandler;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+/**
+ * The control plane of one cluster node (multi-node runs), on the node's HTTP port beside Pekko Management's
+ * {@code /alive}, {@code /ready} and {@code /cluster/members}: the status of its site's pools (asked of their
+ * supervisors wherever they run), faults into any server of its site, heal, and the end-of-run final read. Reads
+ * are open; with a token every POST needs {@code Authorization: Bearer <token>}. Bad requests get one line.
+ */
+public final class NodeControlPlane extends AllDirectives {
+
+    private static final Duration ASK = Duration.ofSeconds(5);
+
+    private final ActorSystem<?> system;
+    private final ClusterDeployment deployment;
+    private final String token;
+
+    private NodeControlPlane(ActorSystem<?> system, ClusterDeployment deployment, String token) {
+        this.system = system;
+        this.deployment = deployment;
+        this.token = token;
+    }
+
+    /** Binds the node's routes plus {@code management} (Pekko Management's) on {@code bind:port}. */
+    public static CompletionStage<ServerBinding> bind(ActorSystem<?> system, ClusterDeployment deployment, String token,
+                                                      String bind, int port, Route management) {
+        NodeControlPlane cp = new NodeControlPlane(system, deployment, token);
+        Route all = cp.handleExceptions(cp.exceptions(), () -> cp.handleRejections(cp.rejections(),
+                () -> cp.concat(cp.pathPrefix("api", cp::api), management))).seal();
+        return Http.get(system).newServerAt(bind, port).bind(all);
+    }
+
+    private Route api() {
+        return concat(
+                path("status", () -> get(() -> completeWithFuture(status()))),
+                path(PathMatchers.segment("pools").slash(PathMatchers.segment()), name -> get(() -> completeWithFuture(pool(name)))),
+                path("faults", () -> post(() -> change(this::fault))),
+                path("heal", () -> post(() -> change(this::heal))),
+                path("final-read", () -> post(() -> change(body -> finalRead()))));
+    }
+
+    private Route change(java.util.function.Function<String, CompletionStage<HttpResponse>> act) {
+        return authorized(() -> entity(Unmarshaller.entityToString(), body -> {
+            try {
+                return completeWithFuture(act.apply(body));
+            } catch (Requests.BadRequest e) {
+                return complete(ControlPlane.error(400, e.getMessage()));
+            }
+        }));
+    }
+
+    private Route authorized(Supplier<Route> inner) {
+        if (token == null) return inner.get();
+        return optionalHeaderValueByName("Authorization", h -> {
+            String v = h.map(String::trim).orElse("");
+            if (v.length() < 7 || !v.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                return unauthorized(h.isEmpty() ? "changes on this control plane need a token: send 'Authorization: Bearer <token>'"
+                        : "Authorization must be 'Bearer <token>'");
+            }
+            if (!MessageDigest.isEqual(v.substring(7).trim().getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8))) {
+                return unauthorized("wrong token");
+            }
+            return inner.get();
+        });
+    }
+
+    private Route unauthorized(String why) {
+        return complete(ControlPlane.error(401, why).addHeader(WWWAuthenticate.create(HttpChallenge.create("Bearer", "poolpair"))));
+    }
+
+    // ------------------------------------------------------------------ reads
+
+    private CompletionStage<HttpResponse> status() {
+        List<CompletableFuture<ObjectNode>> pools = new ArrayList<>();
+        for (Map.Entry<String, ActorRef<PoolProtocol.Command>> e : deployment.pools().entrySet()) {
+            pools.add(ask(e.getKey(), e.getValue(), false));
+        }
+        return CompletableFuture.allOf(pools.toArray(new CompletableFuture[0])).thenApply(v -> {
+            ObjectNode out = StatusJson.JSON.createObjectNode();
+            out.put("node", deployment.self().name());
+            out.put("site", deployment.self().site());
+            ArrayNode a = out.putArray("pools");
+            for (CompletableFuture<ObjectNode> p : pools) a.add(p.join());
+            return ControlPlane.json(200, out);
+        });
+    }
+
+    private CompletionStage<HttpResponse> pool(String name) {
+        ActorRef<PoolProtocol.Command> ref = deployment.pools().get(name);
+        if (ref == null) {
+            String where = deployment.topology().pool(name).map(p -> "it runs in site " + p.site() + ": ask a node there")
+                    .orElse("no such pool in the topology");
+            return CompletableFuture.completedFuture(ControlPlane.error(404, "pool " + name + ": " + where));
+        }
+        return ask(name, ref, true).thenApply(o -> ControlPlane.json(200, o));
+    }
+
+    private CompletableFuture<ObjectNode> ask(String name, ActorRef<PoolProtocol.Command> ref, boolean groups) {
+        return AskPattern.<PoolProtocol.Command, PoolView>ask(ref, PoolProtocol.GetStatus::new, ASK, system.scheduler())
+                .toCompletableFuture()
+                .thenApply(v -> StatusJson.pool(v, List.of(), groups))
+                .exceptionally(ex -> {
+                    ObjectNode o = StatusJson.JSON.createObjectNode();
+                    o.put("name", name);
+                    o.put("state", "unknown");
+                    o.put("detail", "its supervisor did not answer within " + ASK.toSeconds() + " s (it may be moving to another node)");
+                    return o;
+                });
+    }
+
+    // ------------------------------------------------------------------ changes
+
+    private CompletionStage<HttpResponse> fault(String body) {
+        ObjectNode o = Requests.object(body, false);
+        String kind = text(o, "fault");
+        FaultKind f = switch (kind) {
+            case "kill" -> FaultKind.KILL;
+            case "hang" -> FaultKind.HANG;
+            case "restart" -> FaultKind.RESTART;
+            default -> throw new Requests.BadRequest("fault", "'" + kind + "' is not one of kill, hang, restart");
+        };
+        String server = text(o, "server");
+        ActorRef<PoolProtocol.Command> ref = poolOf(server);
+        return reply(ref, r -> new PoolProtocol.Inject(server, f, r));
+    }
+
+    private CompletionStage<HttpResponse> heal(String body) {
+        ObjectNode o = Requests.object(body, true);
+        if (!o.has("server")) {
+            List<CompletableFuture<Reply>> all = new ArrayList<>();
+            for (ActorRef<PoolProtocol.Command> ref : deployment.pools().values()) {
+                all.add(AskPattern.<PoolProtocol.Command, Reply>ask(ref, r -> new PoolProtocol.Heal(null, r), ASK, system.scheduler())
+                        .toCompletableFuture());
+            }
+            return CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).handle((v, ex) -> {
+                ObjectNode out = StatusJson.JSON.createObjectNode();
+                out.put("ok", ex == null);
+                out.put("message", ex == null ? "healed every server of site " + deployment.self().site()
+                        : "a pool supervisor did not answer: " + ex.getMessage());
+                return ControlPlane.json(ex == null ? 200 : 503, out);
+            });
+        }
+        String server = text(o, "server");
+        return reply(poolOf(server), r -> new PoolProtocol.Heal(server, r));
+    }
+
+    private CompletionStage<HttpResponse> finalRead() {
+        return deployment.finalRead(Duration.ofSeconds(30)).handle((done, ex) -> {
+            if (ex != null) return ControlPlane.error(503, "final read: " + ex.getMessage());
+            ObjectNode out = StatusJson.JSON.createObjectNode();
+            out.put("site", deployment.self().site());
+            ArrayNode a = out.putArray("pools");
+            for (PoolUsers.FinalReadDone d : done) {
+                ObjectNode p = a.addObject();
+                p.put("pool", d.pool());
+                p.put("users", d.users());
+                p.put("writes", d.writes());
+            }
+            return ControlPlane.json(200, out);
+        });
+    }
+
+    private ActorRef<PoolProtocol.Command> poolOf(String server) {
+        PoolSpec p = deployment.topology().poolOfServer(server)
+                .orElseThrow(() -> new Requests.BadRequest("server", "no server '" + server + "' in the topology"));
+        ActorRef<PoolProtocol.Command> ref = deployment.pools().get(p.name());
+        if (ref == null) {
+            throw new Requests.BadRequest("server", server + " is in site " + p.site() + ": send this to a node of that site");
+        }
+        return ref;
+    }
+
+    private CompletionStage<HttpResponse> reply(ActorRef<PoolProtocol.Command> ref,
+                                                java.util.function.Function<ActorRef<Reply>, PoolProtocol.Command> msg) {
+        return AskPattern.<PoolProtocol.Command, Reply>ask(ref, msg::apply, ASK, system.scheduler()).handle((r, ex) -> {
+            if (ex != null) return ControlPlane.error(503, "the pool's supervisor did not answer within " + ASK.toSeconds() + " s");
+            ObjectNode out = StatusJson.JSON.createObjectNode();
+            out.put("ok", r.ok());
+            out.put("message", r.message());
+            return ControlPlane.json(r.ok() ? 200 : 409, out);
+        });
+    }
+
+    private static String text(ObjectNode o, String field) {
+        JsonNode v = o.get(field);
+        if (v == null || v.isNull()) throw new Requests.BadRequest(field, "missing");
+        if (!v.isTextual() || v.textValue().isBlank()) throw new Requests.BadRequest(field, "must be a non-empty string");
+        return v.textValue();
+    }
+
+    private RejectionHandler rejections() {
+        return RejectionHandler.newBuilder()
+                .handleNotFound(extractRequest(req -> complete(ControlPlane.error(404, "no such endpoint: " + req.method().name()
+                        + " " + req.getUri().path() + " (see docs/http-api.md)"))))
+                .build()
+                .withFallback(RejectionHandler.defaultHandler());
+    }
+
+    private ExceptionHandler exceptions() {
+        return ExceptionHandler.newBuilder()
+                .match(Requests.BadRequest.class, e -> complete(ControlPlane.error(400, e.getMessage())))
+                .matchAny(e -> complete(ControlPlane.error(500, "internal error: " + e)))
+                .build();
+    }
+}

@@ -1,0 +1,197 @@
+package io.poolpair.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The pools on a real cluster: the 6 nodes of examples/cluster-two-sites.conf as 6 JVMs, each running the servers its
+ * placement gives it, each site's pools supervised by cluster singletons, each site's users writing all along. A node
+ * frozen (SIGSTOP) while it holds primaries is replaced and, once continued, acknowledges nothing stale; a node killed
+ * (SIGKILL) with Front Ends on it has its routing groups re-primaried on the other nodes; the node running a site's
+ * pool supervisors is killed and a new supervisor rebuilds the pool from the servers' reports. At the end both sites'
+ * users read back their data and the checkers run over the merged histories: no acknowledged write lost, no stale
+ * primary, valid. Waits are on events, bounded; no timing is asserted (timings: docs/benchmarks.md).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class PoolFailoverClusterTest {
+
+    private static final Duration FORM = Duration.ofSeconds(150);
+    private static final Duration DETECT = Duration.ofSeconds(60);
+
+    private LocalCluster cluster;
+
+    @BeforeAll
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void startSixNodesAndWaitForBothPools() throws Exception {
+        cluster = LocalCluster.start(LocalCluster.example("cluster-two-sites.conf"));
+        for (NodeProcess n : cluster.nodes.values()) {
+            cluster.await(n.name + " Up in the cluster", FORM, () -> n.printed(": Up in data center " + n.site), () -> n.name);
+        }
+        for (String pool : List.of("pool-a", "pool-b")) {
+            cluster.await(pool + " runs", FORM, () -> has(e -> type(e, "pool-quorum-regained") && pool.equals(e.path("pool").asText())),
+                    () -> "events: " + cluster.events().size());
+        }
+        awaitMoreAcknowledgedWrites(20);
+    }
+
+    @AfterAll
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void killEveryNode() {
+        if (cluster != null) cluster.close();
+    }
+
+    @Test
+    @Order(1)
+    void aFrozenNodesPrimariesMoveAndOnceContinuedItAcknowledgesNothingStale() throws Exception {
+        NodeProcess frozen = cluster.node("a3");   // hosts a-fe3 and a-fe6
+        long from = System.currentTimeMillis();
+        frozen.signal("STOP");
+        try {
+            for (String fe : List.of("a-fe3", "a-fe6")) {
+                cluster.await(fe + " declared down while its node is frozen", DETECT,
+                        () -> hasAfter(from, e -> type(e, "server-down") && fe.equals(e.path("server").asText())), () -> recent(from));
+            }
+            cluster.await("a-fe3's or a-fe6's routing groups promoted elsewhere", DETECT, () -> hasAfter(from,
+                    e -> type(e, "primary-moved") && Set.of("a-fe3", "a-fe6").contains(e.path("fromServer").asText())), () -> recent(from));
+        } finally {
+            frozen.signal("CONT");
+        }
+        for (String fe : List.of("a-fe3", "a-fe6")) {
+            cluster.await(fe + " up again after its node continued", DETECT,
+                    () -> hasAfter(from, e -> type(e, "server-up") && fe.equals(e.path("server").asText())), () -> recent(from));
+        }
+        // the users' operations the pool had sent it before declaring it down wake up with it: it tries them with its
+        // old epochs, its group's other replicas refuse, and it steps down (the sanity checker at the end finds no
+        // operation a stale primary served)
+        cluster.await("the resumed node stepped down from its stale primaries", DETECT, () -> hasAfter(from,
+                e -> type(e, "primary-stepped-down") && Set.of("a-fe3", "a-fe6").contains(e.path("server").asText())), () -> recent(from));
+        awaitMoreAcknowledgedWrites(20);
+    }
+
+    @Test
+    @Order(2)
+    void aKilledNodesRoutingGroupsAreRePrimariedOnTheOtherNodesWithoutQuorumLoss() throws Exception {
+        NodeProcess victim = cluster.node("a2");   // hosts a-fe2 and a-fe5 (and a-edge2, a-dir1)
+        long from = System.currentTimeMillis();
+        victim.process.destroyForcibly();
+        assertThat(victim.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        for (String fe : List.of("a-fe2", "a-fe5")) {
+            cluster.await(fe + " down", DETECT, () -> hasAfter(from, e -> type(e, "server-down") && fe.equals(e.path("server").asText())),
+                    () -> recent(from));
+        }
+        cluster.await("a-fe2's and a-fe5's groups re-primaried", DETECT, () -> hasAfter(from,
+                e -> type(e, "primary-moved") && Set.of("a-fe2", "a-fe5").contains(e.path("fromServer").asText())), () -> recent(from));
+        List<JsonNode> after = since(from);
+        assertThat(after).as("each routing group lost one replica at most: its replicas are on different nodes")
+                .noneMatch(e -> type(e, "routing-group-quorum-lost") || type(e, "routing-group-lost") || type(e, "pool-quorum-lost"));
+        assertThat(after).filteredOn(e -> type(e, "primary-moved") && Set.of("a-fe2", "a-fe5").contains(e.path("fromServer").asText()))
+                .allSatisfy(e -> assertThat(e.path("toServer").asText()).isIn("a-fe1", "a-fe3", "a-fe4", "a-fe6"));
+        awaitMoreAcknowledgedWrites(20);
+    }
+
+    @Test
+    @Order(3)
+    void killingTheNodeOfASitesPoolSupervisorsLosesNothing() throws Exception {
+        NodeProcess victim = cluster.node("b1");   // the oldest node of site-b: its singletons run there
+        assertThat(Files.readString(cluster.folder.resolve("b1").resolve("events.jsonl"))).contains("\"pool\":\"pool-b\"");
+        long from = System.currentTimeMillis();
+        victim.process.destroyForcibly();
+        assertThat(victim.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        cluster.await("a new supervisor of pool-b rebuilt it from its servers' reports", DETECT,
+                () -> hasAfter(from, e -> type(e, "pool-rebuilt") && "pool-b".equals(e.path("pool").asText())), () -> recent(from));
+        JsonNode rebuilt = since(from).stream()
+                .filter(e -> type(e, "pool-rebuilt") && "pool-b".equals(e.path("pool").asText())).findFirst().orElseThrow();
+        List<String> reporting = new ArrayList<>();
+        rebuilt.path("reporting").forEach(r -> reporting.add(r.asText()));
+        assertThat(reporting).containsExactlyInAnyOrder("b-fe2", "b-fe3", "b-fe5", "b-fe6");
+        awaitMoreAcknowledgedWrites(20);
+    }
+
+    @Test
+    @Order(4)
+    void bothSitesUsersReadBackEveryAcknowledgedWriteAndTheVerdictIsValid() throws Exception {
+        for (String node : List.of("a1", "b2")) {
+            LocalCluster.HttpAnswer a = cluster.post(cluster.node(node), "/api/final-read", "{}", Duration.ofSeconds(60));
+            assertThat(a.status()).as(node + " final read: " + a.body()).isEqualTo(200);
+            assertThat(a.body()).contains("\"users\":200");
+        }
+        Path out = cluster.folder.resolve("check.txt");
+        Process check = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                LocalCluster.jar().toString(), "check", cluster.folder.toString())
+                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        assertThat(check.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        String report = Files.readString(out, StandardCharsets.UTF_8);
+        assertThat(report).as(report).contains("lost 0 (0 outside a declared loss window)").contains("checker sanity      valid")
+                .endsWith("VALID\n");
+        assertThat(check.exitValue()).as(report).isZero();
+        assertThat(report).doesNotContain("unread-writes");
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static boolean type(JsonNode e, String t) {
+        return t.equals(e.path("type").asText());
+    }
+
+    private boolean has(Predicate<JsonNode> p) {
+        return cluster.events().stream().anyMatch(p);
+    }
+
+    /** Events of every node written at or after {@code wallMs} (the nodes' files are read whole, then filtered). */
+    private List<JsonNode> since(long wallMs) {
+        return cluster.events().stream().filter(e -> e.path("wallMs").asLong() >= wallMs).toList();
+    }
+
+    private boolean hasAfter(long from, Predicate<JsonNode> p) {
+        return since(from).stream().anyMatch(p);
+    }
+
+    private String recent(long from) {
+        List<String> types = since(from).stream().map(e -> e.path("type").asText() + " " + e.path("server").asText(""))
+                .distinct().limit(40).toList();
+        return "events since the fault: " + types;
+    }
+
+    /** Acknowledged writes in the nodes' histories so far. */
+    private long acknowledgedWrites() {
+        long n = 0;
+        for (String name : cluster.nodes.keySet()) {
+            Path f = cluster.folder.resolve(name).resolve("history.jsonl");
+            if (!Files.isRegularFile(f)) continue;
+            try (var lines = Files.lines(f)) {
+                n += lines.filter(l -> l.startsWith("{\"type\":\"ok\"") && l.contains("\"value\":") && !l.contains("\"f\":\"read\"")).count();
+            } catch (IOException | java.io.UncheckedIOException e) {
+                // being written: counted next time
+            }
+        }
+        return n;
+    }
+
+    private void awaitMoreAcknowledgedWrites(int more) throws InterruptedException {
+        long target = acknowledgedWrites() + more;
+        cluster.await(more + " more acknowledged writes", DETECT, () -> acknowledgedWrites() >= target,
+                () -> acknowledgedWrites() + " acknowledged so far");
+    }
+}
