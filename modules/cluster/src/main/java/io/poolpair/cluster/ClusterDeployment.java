@@ -61,6 +61,8 @@ public final class ClusterDeployment {
     private final NodeSpec self;
     private final Map<String, ActorRef<PoolProtocol.Command>> pools = new LinkedHashMap<>();
     private final Map<String, ActorRef<PoolUsers.Command>> users = new LinkedHashMap<>();
+    /** The pools of this node's site. */
+    private final List<String> sitePools = new ArrayList<>();
 
     private ClusterDeployment(ActorSystem<?> system, Topology topology, NodeSpec self) {
         this.system = system;
@@ -90,23 +92,35 @@ public final class ClusterDeployment {
         system.systemActorOf(BackEndStore.create(self.name(), site), "back-end-store", Props.empty());
 
         ClusterSingleton singletons = ClusterSingleton.get(system);
-        long seed = settings.workload().seed();
+        // a singleton of this site runs here when this node is the site's oldest; one of another site is reached by a
+        // proxy that finds that site's oldest node (messages wait in the proxy while it moves, or the link is cut)
         for (PoolSpec p : topology.pools()) {
-            if (!p.site().equals(site)) continue;
-            Behavior<PoolProtocol.Command> b = p.role() == Role.FRONT_END
+            boolean here = p.site().equals(site);
+            Behavior<PoolProtocol.Command> b = !here ? Behaviors.empty() : p.role() == Role.FRONT_END
                     ? FrontEndPoolSupervisor.create(p, topology.version(), settings, clock, bus, null, remote)
                     : SpreadPoolSupervisor.create(p, topology.version(), settings, clock, bus, null, remote);
             ActorRef<PoolProtocol.Command> proxy = singletons.init(SingletonActor.of(
                     Behaviors.supervise(b).onFailure(SupervisorStrategy.restart()), "pool-" + p.name())
-                    .withSettings(ClusterSingletonSettings.create(system)));
+                    .withSettings(ClusterSingletonSettings.create(system).withDataCenter(p.site())));
             d.pools.put(p.name(), proxy);
+            if (here) d.sitePools.add(p.name());
         }
+        long seed = settings.workload().seed();
         for (PoolSpec p : topology.poolsOf(Role.FRONT_END)) {
             seed++;
-            if (!p.site().equals(site) || p.users() <= 0 || !settings.workload().enabled()) continue;
-            long s = seed;
-            ActorRef<PoolUsers.Command> proxy = singletons.init(SingletonActor.of(
-                    PoolUsers.create(p, settings, clock, bus.historyLog(), d.pools.get(p.name()), s), "users-" + p.name()));
+            boolean here = p.site().equals(site);
+            PoolSpec partner = p.backupPool() == null ? null : topology.pool(p.backupPool()).orElse(null);
+            Behavior<PoolUsers.Command> b;
+            if (here) {
+                ActorRef<PoolUsers.Command> partnerRef = partner == null ? null : singletons.init(SingletonActor.of(
+                        Behaviors.<PoolUsers.Command>empty(), "users-" + partner.name())
+                        .withSettings(ClusterSingletonSettings.create(system).withDataCenter(partner.site())));
+                b = PoolUsers.create(p, partner, partnerRef, settings, clock, bus, d.pools.get(p.name()), remote.storeQuorum(), seed);
+            } else {
+                b = Behaviors.empty();
+            }
+            ActorRef<PoolUsers.Command> proxy = singletons.init(SingletonActor.of(b, "users-" + p.name())
+                    .withSettings(ClusterSingletonSettings.create(system).withDataCenter(p.site())));
             d.users.put(p.name(), proxy);
         }
 
@@ -160,8 +174,14 @@ public final class ClusterDeployment {
 
     public Topology topology() { return topology; }
 
-    /** The supervisors (singleton proxies) of this node's site's pools. */
-    public Map<String, ActorRef<PoolProtocol.Command>> pools() { return Map.copyOf(pools); }
+    /** The supervisors (singleton proxies) of every pool, by name, this site's first. */
+    public Map<String, ActorRef<PoolProtocol.Command>> pools() { return java.util.Collections.unmodifiableMap(pools); }
+
+    /** The pools of this node's site. */
+    public List<String> sitePools() { return List.copyOf(sitePools); }
+
+    /** The users and pool-pair halves (singleton proxies) of every Front End pool, by pool. */
+    public Map<String, ActorRef<PoolUsers.Command>> users() { return java.util.Collections.unmodifiableMap(users); }
 
     /**
      * The end of a run for this site: each of its Front End pools' users stop, wait for what is in flight, and record
@@ -169,7 +189,9 @@ public final class ClusterDeployment {
      */
     public CompletionStage<List<PoolUsers.FinalReadDone>> finalRead(Duration timeout) {
         List<CompletableFuture<PoolUsers.FinalReadDone>> all = new ArrayList<>();
-        for (ActorRef<PoolUsers.Command> u : users.values()) {
+        for (Map.Entry<String, ActorRef<PoolUsers.Command>> e : users.entrySet()) {
+            if (!sitePools.contains(e.getKey())) continue;
+            ActorRef<PoolUsers.Command> u = e.getValue();
             all.add(AskPattern.<PoolUsers.Command, PoolUsers.FinalReadDone>ask(u, PoolUsers.FinalRead::new, timeout,
                     system.scheduler()).toCompletableFuture());
         }

@@ -70,7 +70,9 @@ public final class NodeControlPlane extends AllDirectives {
                 path(PathMatchers.segment("pools").slash(PathMatchers.segment()), name -> get(() -> completeWithFuture(pool(name)))),
                 path("faults", () -> post(() -> change(this::fault))),
                 path("heal", () -> post(() -> change(this::heal))),
-                path("final-read", () -> post(() -> change(body -> finalRead()))));
+                path("final-read", () -> post(() -> change(body -> finalRead()))),
+                path("reset", () -> post(() -> change(body -> healAll()))),
+                path(PathMatchers.segment("admin").slash(PathMatchers.segment()), verb -> post(() -> change(body -> admin(verb, body)))));
     }
 
     private Route change(java.util.function.Function<String, CompletionStage<HttpResponse>> act) {
@@ -109,12 +111,20 @@ public final class NodeControlPlane extends AllDirectives {
         for (Map.Entry<String, ActorRef<PoolProtocol.Command>> e : deployment.pools().entrySet()) {
             pools.add(ask(e.getKey(), e.getValue(), false));
         }
-        return CompletableFuture.allOf(pools.toArray(new CompletableFuture[0])).thenApply(v -> {
+        List<CompletableFuture<ObjectNode>> pairs = new ArrayList<>();
+        for (Map.Entry<String, ActorRef<PoolUsers.Command>> e : deployment.users().entrySet()) {
+            pairs.add(pair(e.getKey(), e.getValue()));
+        }
+        List<CompletableFuture<?>> all = new ArrayList<>(pools);
+        all.addAll(pairs);
+        return CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).thenApply(v -> {
             ObjectNode out = StatusJson.JSON.createObjectNode();
             out.put("node", deployment.self().name());
             out.put("site", deployment.self().site());
             ArrayNode a = out.putArray("pools");
             for (CompletableFuture<ObjectNode> p : pools) a.add(p.join());
+            ArrayNode b = out.putArray("pairs");
+            for (CompletableFuture<ObjectNode> p : pairs) b.add(p.join());
             return ControlPlane.json(200, out);
         });
     }
@@ -142,7 +152,100 @@ public final class NodeControlPlane extends AllDirectives {
                 });
     }
 
+    private CompletableFuture<ObjectNode> pair(String pool, ActorRef<PoolUsers.Command> ref) {
+        return AskPattern.<PoolUsers.Command, PoolUsers.PairStatus>ask(ref, PoolUsers.GetPair::new, ASK, system.scheduler())
+                .toCompletableFuture()
+                .thenApply(p -> {
+                    ObjectNode o = StatusJson.JSON.createObjectNode();
+                    o.put("pool", p.pool());
+                    o.put("partner", p.partner());
+                    o.put("poolState", p.poolState());
+                    o.put("usersServedHere", p.usersHere());
+                    o.put("hostingPartnerUsers", p.hostingPartner());
+                    o.put("backup", p.backup());
+                    o.put("lagMs", p.lagMs());
+                    o.put("pending", p.pending());
+                    o.put("shippedAsOfMs", p.shippedAsOfMs());
+                    o.put("receivedAsOfMs", p.receivedAsOfMs());
+                    return o;
+                })
+                .exceptionally(ex -> {
+                    ObjectNode o = StatusJson.JSON.createObjectNode();
+                    o.put("pool", pool);
+                    o.put("poolState", "unknown");
+                    o.put("detail", "its site did not answer within " + ASK.toSeconds() + " s (down, or cut off from this node)");
+                    return o;
+                });
+    }
+
     // ------------------------------------------------------------------ changes
+
+    /**
+     * {@code POST /api/admin/{verb}}: failover-pool and failback-pool go to the half of the pair that takes or gives
+     * the users (the home pool's partner); the Front End pool verbs to the pool's supervisor, wherever it runs.
+     */
+    private CompletionStage<HttpResponse> admin(String label, String body) {
+        io.poolpair.model.scenario.AdminVerb verb = io.poolpair.model.scenario.AdminVerb.parse(label);
+        if (verb == null) {
+            throw new Requests.BadRequest("verb", "'" + label + "' is not an admin verb (docs/admin-verbs.md): "
+                    + io.poolpair.model.scenario.AdminVerb.allowed());
+        }
+        ObjectNode o = Requests.object(body, true);
+        Map<String, String> args = new java.util.LinkedHashMap<>();
+        o.fields().forEachRemaining(f -> args.put(f.getKey(), f.getValue().isTextual() ? f.getValue().textValue() : f.getValue().toString()));
+        for (String r : verb.required()) if (!args.containsKey(r)) throw new Requests.BadRequest(r, "missing (" + label + " needs " + verb.required() + ")");
+        switch (verb) {
+            case FAILOVER_POOL, FAILBACK_POOL -> {
+                String home = args.get("pool");
+                PoolSpec p = deployment.topology().pool(home)
+                        .orElseThrow(() -> new Requests.BadRequest("pool", "no pool '" + home + "' in the topology"));
+                if (p.backupPool() == null) throw new Requests.BadRequest("pool", home + " has no backup pool");
+                ActorRef<PoolUsers.Command> partner = deployment.users().get(p.backupPool());
+                boolean disaster = Boolean.parseBoolean(args.getOrDefault("disaster", "false"));
+                return replyUsers(partner, r -> verb == io.poolpair.model.scenario.AdminVerb.FAILOVER_POOL
+                        ? new PoolUsers.Failover(home, disaster, r) : new PoolUsers.Failback(home, r));
+            }
+            case SERVICE_RESET, QUORUM_LOSS_RECOVERY, DATABASE_FAILOVER -> {
+                String pool = args.get("pool");
+                ActorRef<PoolProtocol.Command> ref = deployment.pools().get(pool);
+                if (ref == null) throw new Requests.BadRequest("pool", "no pool '" + pool + "' in the topology");
+                return reply(ref, r -> new PoolProtocol.RunAdmin(verb, args, r));
+            }
+            case DRAIN_SERVER, RETURN_SERVER -> {
+                String server = args.get("server");
+                return reply(poolOf(server), r -> new PoolProtocol.RunAdmin(verb, args, r));
+            }
+            default -> throw new Requests.BadRequest("verb", label + " is not available in a multi-node run yet (docs/cluster.md)");
+        }
+    }
+
+    private CompletionStage<HttpResponse> replyUsers(ActorRef<PoolUsers.Command> ref,
+                                                     java.util.function.Function<ActorRef<Reply>, PoolUsers.Command> msg) {
+        Duration wait = Duration.ofSeconds(30);
+        return AskPattern.<PoolUsers.Command, Reply>ask(ref, msg::apply, wait, system.scheduler()).handle((r, ex) -> {
+            if (ex != null) return ControlPlane.error(503, "the pool pair's half did not answer within " + wait.toSeconds() + " s");
+            ObjectNode out = StatusJson.JSON.createObjectNode();
+            out.put("ok", r.ok());
+            out.put("message", r.message());
+            return ControlPlane.json(r.ok() ? 200 : 409, out);
+        });
+    }
+
+    private CompletionStage<HttpResponse> healAll() {
+        List<CompletableFuture<Reply>> all = new ArrayList<>();
+        for (ActorRef<PoolProtocol.Command> ref : deployment.pools().values()) {
+            all.add(AskPattern.<PoolProtocol.Command, Reply>ask(ref, r -> new PoolProtocol.Heal(null, r), ASK, system.scheduler())
+                    .toCompletableFuture());
+        }
+        return CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).handle((v, ex) -> {
+            long answered = all.stream().filter(f -> !f.isCompletedExceptionally()).count();
+            ObjectNode out = StatusJson.JSON.createObjectNode();
+            out.put("ok", ex == null);
+            out.put("message", ex == null ? "healed every server of every pool"
+                    : "healed the pools that answered (" + answered + " of " + all.size() + "); the others' sites did not answer");
+            return ControlPlane.json(ex == null ? 200 : 503, out);
+        });
+    }
 
     private CompletionStage<HttpResponse> fault(String body) {
         ObjectNode o = Requests.object(body, false);
@@ -160,20 +263,7 @@ public final class NodeControlPlane extends AllDirectives {
 
     private CompletionStage<HttpResponse> heal(String body) {
         ObjectNode o = Requests.object(body, true);
-        if (!o.has("server")) {
-            List<CompletableFuture<Reply>> all = new ArrayList<>();
-            for (ActorRef<PoolProtocol.Command> ref : deployment.pools().values()) {
-                all.add(AskPattern.<PoolProtocol.Command, Reply>ask(ref, r -> new PoolProtocol.Heal(null, r), ASK, system.scheduler())
-                        .toCompletableFuture());
-            }
-            return CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).handle((v, ex) -> {
-                ObjectNode out = StatusJson.JSON.createObjectNode();
-                out.put("ok", ex == null);
-                out.put("message", ex == null ? "healed every server of site " + deployment.self().site()
-                        : "a pool supervisor did not answer: " + ex.getMessage());
-                return ControlPlane.json(ex == null ? 200 : 503, out);
-            });
-        }
+        if (!o.has("server")) return healAll();
         String server = text(o, "server");
         return reply(poolOf(server), r -> new PoolProtocol.Heal(server, r));
     }
@@ -198,9 +288,6 @@ public final class NodeControlPlane extends AllDirectives {
         PoolSpec p = deployment.topology().poolOfServer(server)
                 .orElseThrow(() -> new Requests.BadRequest("server", "no server '" + server + "' in the topology"));
         ActorRef<PoolProtocol.Command> ref = deployment.pools().get(p.name());
-        if (ref == null) {
-            throw new Requests.BadRequest("server", server + " is in site " + p.site() + ": send this to a node of that site");
-        }
         return ref;
     }
 

@@ -9,7 +9,7 @@ public final class EventTypes {
     public static final List<String> ALL = List.of(
             "server-suspected", "server-down", "server-up", "fault-injected", "fault-healed",
             "primary-moved", "replica-rebuilt", "routing-group-quorum-lost", "routing-group-lost",
-            "routing-group-recovered", "primary-stepped-down", "pool-quorum-lost", "pool-quorum-regained", "pool-start-blocked",
+            "routing-group-recovered", "primary-stepped-down", "pool-rebuilt", "pool-quorum-lost", "pool-quorum-regained", "pool-start-blocked",
             "load-redistributed", "capacity-exceeded", "service-dropped",
             "admin-verb-started", "admin-verb-finished", "admin-verb-refused", "data-lost", "run-marker",
             "pool-failover-state", "backup-state", "users-moved", "cms-moved", "edge-route-changed", "not-replicated",

@@ -28,7 +28,7 @@ public final class BackEndStore extends AbstractBehavior<BackEndStore.Command> {
     public sealed interface Command extends io.poolpair.runtime.CborSerializable {}
 
     /** Hold these writes (of any home pool) and say so to {@code replyTo} with {@code flush}. */
-    public record Store(long flush, List<WriteRecord> writes, ActorRef<PoolProtocol.Command> replyTo) implements Command {
+    public record Store(long flush, List<WriteRecord> writes, ActorRef<PoolProtocol.StoreAck> replyTo) implements Command {
         public Store {
             writes = List.copyOf(writes);
         }

@@ -603,7 +603,8 @@ public final class FrontEndPoolSupervisor extends PoolSupervisor {
         }
         if (writes.isEmpty()) return;
         flush = new Flush(nextFlush++, ids, new int[1]);
-        for (ActorRef<BackEndStore.Command> st : stores) st.tell(new BackEndStore.Store(flush.id(), writes, getContext().getSelf()));
+        ActorRef<PoolProtocol.StoreAck> self = getContext().getSelf().narrow();
+        for (ActorRef<BackEndStore.Command> st : stores) st.tell(new BackEndStore.Store(flush.id(), writes, self));
         timers.startSingleTimer("flush-timeout", new PoolProtocol.FlushTimeout(flush.id()), remote.serveTimeout().multipliedBy(2));
     }
 

@@ -1,16 +1,25 @@
 package io.poolpair.runtime.users;
 
+import io.poolpair.model.dr.PairHalf;
+import io.poolpair.model.dr.WriteRecord;
+import io.poolpair.model.event.FailoverEvent;
+import io.poolpair.model.event.Where;
+import io.poolpair.model.frontend.AdminResult;
+import io.poolpair.model.frontend.FrontEndPool;
 import io.poolpair.model.history.HistoryRecord;
 import io.poolpair.model.history.HistoryRecord.ClientOp;
-import io.poolpair.model.frontend.FrontEndPool;
+import io.poolpair.model.history.LossWindow;
 import io.poolpair.model.settings.EmulatorSettings;
 import io.poolpair.model.time.Time;
 import io.poolpair.model.topology.PoolSpec;
 import io.poolpair.model.workload.Workload;
 import io.poolpair.runtime.EmulationClock;
+import io.poolpair.runtime.journal.EventBus;
 import io.poolpair.runtime.journal.HistoryLog;
-import io.poolpair.runtime.pool.BackEndStore;
 import io.poolpair.runtime.pool.PoolProtocol;
+import io.poolpair.runtime.pool.PoolProtocol.Reply;
+import io.poolpair.runtime.pool.StoreAccess;
+import io.poolpair.runtime.status.PoolView;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -18,88 +27,204 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import org.apache.pekko.actor.typed.receptionist.Receptionist;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
- * Multi-node runs: the emulated users of one Front End pool (the same workload as in one JVM: a Poisson process
- * per user over the operation mix, retrying after a failure), each operation sent to the pool, whose routing
- * group's primary serves it on its node. Every operation goes to the history of the node this actor runs on (a
- * cluster singleton of the pool's site: when its node dies, the users start again on another, as clients that
- * reconnect). At the end of a run, {@link FinalRead} records what the deployment holds for each user: the site's
- * back-end store replicas plus the writes the pool's replicas hold that are not flushed yet.
+ * Multi-node runs: one Front End pool's users and its half of its pool pair ({@link PairHalf}), a cluster singleton of
+ * the pool's site.
+ * <ul>
+ *   <li>Users: the same workload as in one JVM (a Poisson process per user over the operation mix, retrying after a
+ *       failure); each operation goes to the pool serving the user, whose routing group's primary serves it on its
+ *       node; every operation goes to the history of the node this actor runs on.</li>
+ *   <li>Backup Service: every sync interval the writes of this pool's users that its site's back end holds and the
+ *       partner has not acknowledged are shipped to the partner's half, which stores them in its own site's back end
+ *       and acknowledges. A cut link backs the direction up; the next sync after the heal catches up.</li>
+ *   <li>Failover and failback of the partner's users, run here on an admin's request (or by the automatic policy
+ *       when it is on): planned when the partner answers (it hands everything over), disaster otherwise.</li>
+ *   <li>{@link FinalRead}: each population of users driven here reads back what the site holds for it.</li>
+ * </ul>
  */
 public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
 
     public sealed interface Command extends io.poolpair.runtime.CborSerializable {}
 
-    /** Stop the users, wait for what is in flight, record each user's final read; replies with the users read. */
+    /** Stop the users, wait for what is in flight, record each user's final read. */
     public record FinalRead(ActorRef<FinalReadDone> replyTo) implements Command {}
 
-    public record FinalReadDone(String pool, int users, int writes) implements io.poolpair.runtime.CborSerializable {}
+    public record FinalReadDone(String pool, List<String> homes, int users, int writes) implements io.poolpair.runtime.CborSerializable {}
+
+    /** {@code failover-pool home}: this half takes its partner {@code home}'s users. */
+    public record Failover(String home, boolean disaster, ActorRef<Reply> replyTo) implements Command {}
+
+    /** {@code failback-pool home}: this half gives its partner {@code home}'s users back. */
+    public record Failback(String home, ActorRef<Reply> replyTo) implements Command {}
+
+    public record GetPair(ActorRef<PairStatus> replyTo) implements Command {}
+
+    /** This half's view of its pair. {@code backup}: steady or backlog; the lag of the newest acknowledged snapshot. */
+    public record PairStatus(String pool, String partner, String poolState, boolean usersHere, boolean hostingPartner,
+                             String backup, long lagMs, int pending, long shippedAsOfMs, long receivedAsOfMs)
+            implements io.poolpair.runtime.CborSerializable {}
+
+    // ----- between the two halves of a pair (across sites)
+
+    /** Backup Service: the sender's users' writes its back end held at {@code asOfMs} that this half has not acknowledged. */
+    public record Ship(long sync, long asOfMs, List<WriteRecord> writes, ActorRef<Command> replyTo) implements Command {
+        public Ship {
+            writes = List.copyOf(writes);
+        }
+    }
+
+    public record ShipAck(long sync, long asOfMs) implements Command {}
+
+    /** A planned failover: give your users up and send everything you hold of them. */
+    public record Handover(ActorRef<Command> replyTo) implements Command {}
+
+    public record HandedOver(List<WriteRecord> writes) implements Command {
+        public HandedOver {
+            writes = List.copyOf(writes);
+        }
+    }
+
+    /** A failback: your users' writes made at the partner meanwhile; store them and serve your users again. */
+    public record TakeBack(List<WriteRecord> writes, ActorRef<Command> replyTo) implements Command {
+        public TakeBack {
+            writes = List.copyOf(writes);
+        }
+    }
+
+    public enum TookBack implements Command { INSTANCE }
+
+    // ----- local
 
     enum Step implements Command { INSTANCE }
 
+    enum SyncTick implements Command { INSTANCE }
+
+    enum PeerTimeout implements Command { INSTANCE }
+
     record Answered(PoolProtocol.OpsDone done) implements Command {}
 
-    record StoresFound(Receptionist.Listing listing) implements Command {}
+    record SyncRead(StoreAccess.Snapshot snapshot) implements Command {}
 
-    record StoreRead(BackEndStore.Contents contents) implements Command {}
+    record Written(StoreAccess.Written written) implements Command {}
 
-    record UnflushedRead(PoolProtocol.Unflushed unflushed) implements Command {}
+    record Gathered(Collector.Collected collected) implements Command {}
 
-    enum ReadTimeout implements Command { INSTANCE }
+    record LocalState(boolean running) implements Command {}
 
     /** Emulated: how often the workload looks for users whose next operation is due. */
     private static final long STEP_MS = 500;
+    private static final Duration PEER_TIMEOUT = Duration.ofSeconds(8);
+    private static final Duration STORE_TIMEOUT = Duration.ofSeconds(4);
 
     private final PoolSpec pool;
+    private final PoolSpec partnerSpec;
+    private final ActorRef<Command> partner;
     private final String site;
     private final EmulationClock clock;
+    private final EventBus bus;
     private final HistoryLog history;
     private final ActorRef<PoolProtocol.Command> supervisor;
-    private final Workload workload;
-    private final ActorRef<PoolProtocol.OpsDone> answers;
+    private final EmulatorSettings settings;
+    private final int storeQuorum;
     private final TimerScheduler<Command> timers;
+    private final ActorRef<PoolProtocol.OpsDone> answers;
+    private final PairHalf half;
+    private final long seed;
+    /** The users driven here, by home pool: this pool's (unless failed over) and the partner's (while hosted). */
+    private final Map<String, Workload> driven = new LinkedHashMap<>();
     /** Write ids: unique across the incarnations of this actor (a node's death starts it again elsewhere). */
     private final long idBase;
     private long nextWrite;
     private boolean stopped;
-    private ActorRef<FinalReadDone> finalReadTo;
-    private boolean drained;
-    private int storesPending = -1;
-    private boolean unflushedIn;
-    private final Map<Integer, TreeSet<Long>> read = new TreeMap<>();
 
-    public static Behavior<Command> create(PoolSpec pool, EmulatorSettings settings, EmulationClock clock, HistoryLog history,
-                                           ActorRef<PoolProtocol.Command> supervisor, long seed) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new PoolUsers(ctx, t, pool, settings, clock, history, supervisor, seed)));
+    // Backup Service
+    private long nextSync;
+    private final Set<Long> acknowledged = new HashSet<>();
+    private final Map<Long, List<Long>> inFlight = new TreeMap<>();
+    private long syncStartedMs = -1;
+    private boolean syncReading;
+    private long lastHeardMs;
+    /** Ships received, waiting for this site's back end: sync id to (reply, as-of). */
+    private final Map<Long, Object[]> receiving = new LinkedHashMap<>();
+    private long nextWriteId = 1;
+
+    // failover, failback, final read: one at a time
+    private String busy;
+    private ActorRef<Reply> adminReply;
+    private boolean disaster;
+    private ActorRef<FinalReadDone> finalReadTo;
+    private final Set<String> reading = new HashSet<>();
+    private int readUsers;
+    private int readWrites;
+    private final List<String> readHomes = new ArrayList<>();
+    /** Partner half asking for our users (planned failover), waiting for the collection. */
+    private ActorRef<Command> handoverTo;
+    /** Partner half returning our users, waiting for this site's back end. */
+    private ActorRef<Command> takeBackFrom;
+    private long takeBackWrite = -1;
+    private long hostWrite = -1;
+
+    /**
+     * @param partnerSpec the partner pool, or null for an unpaired pool
+     * @param partner     the partner's half (a singleton proxy to the partner's site), or null
+     */
+    public static Behavior<Command> create(PoolSpec pool, PoolSpec partnerSpec, ActorRef<Command> partner,
+                                           EmulatorSettings settings, EmulationClock clock, EventBus bus,
+                                           ActorRef<PoolProtocol.Command> supervisor, int storeQuorum, long seed) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new PoolUsers(ctx, t, pool, partnerSpec, partner, settings, clock,
+                bus, supervisor, storeQuorum, seed)));
     }
 
-    private PoolUsers(ActorContext<Command> ctx, TimerScheduler<Command> timers, PoolSpec pool, EmulatorSettings settings,
-                      EmulationClock clock, HistoryLog history, ActorRef<PoolProtocol.Command> supervisor, long seed) {
+    private PoolUsers(ActorContext<Command> ctx, TimerScheduler<Command> timers, PoolSpec pool, PoolSpec partnerSpec,
+                      ActorRef<Command> partner, EmulatorSettings settings, EmulationClock clock, EventBus bus,
+                      ActorRef<PoolProtocol.Command> supervisor, int storeQuorum, long seed) {
         super(ctx);
         this.pool = pool;
+        this.partnerSpec = partnerSpec;
+        this.partner = partner;
         this.site = pool.site();
         this.clock = clock;
-        this.history = history;
+        this.bus = bus;
+        this.history = bus.historyLog();
         this.supervisor = supervisor;
+        this.settings = settings;
+        this.storeQuorum = storeQuorum;
         this.timers = timers;
+        this.seed = seed;
         long wall = System.currentTimeMillis();
         // seconds since 2026-01-01 times a million: ids stay below 2^53 (exact in JSON) for decades
         this.idBase = Math.max(1, (wall - 1_767_225_600_000L) / 1000) * 1_000_000L;
-        this.workload = new Workload(pool.users(), settings.workload(), new SplittableRandom(seed ^ wall), clock.now().emulatedMs());
         this.answers = ctx.messageAdapter(PoolProtocol.OpsDone.class, Answered::new);
+        this.half = partnerSpec == null ? null : new PairHalf(pool.name(), pool.site(), pool.users(), partnerSpec.name(),
+                partnerSpec.site(), partnerSpec.users(), settings.backendFlushIntervalMs());
+        this.lastHeardMs = clock.now().emulatedMs();
+        startUsers(pool);
         if (settings.workload().enabled()) {
-            timers.startTimerAtFixedRate("step", Step.INSTANCE, Duration.ofMillis(Math.max(1, clock.toWallMs(STEP_MS))));
+            timers.startTimerAtFixedRate("step", Step.INSTANCE, wall(STEP_MS));
         }
+        if (half != null) {
+            timers.startTimerAtFixedRate("sync", SyncTick.INSTANCE, wall(settings.dr().backupSyncIntervalMs()));
+        }
+    }
+
+    private Duration wall(long emulatedMs) {
+        return Duration.ofMillis(Math.max(1, clock.toWallMs(emulatedMs)));
+    }
+
+    private void startUsers(PoolSpec p) {
+        driven.put(p.name(), new Workload(p.users(), settings.workload(), new SplittableRandom(seed ^ p.name().hashCode()
+                ^ System.nanoTime()), clock.now().emulatedMs()));
     }
 
     @Override
@@ -108,120 +233,384 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
                 .onMessageEquals(Step.INSTANCE, this::onStep)
                 .onMessage(Answered.class, this::onAnswered)
                 .onMessage(FinalRead.class, this::onFinalRead)
-                .onMessage(StoresFound.class, this::onStoresFound)
-                .onMessage(StoreRead.class, this::onStoreRead)
-                .onMessage(UnflushedRead.class, this::onUnflushed)
-                .onMessageEquals(ReadTimeout.INSTANCE, () -> {
-                    if (finalReadTo != null) finish();
-                    return this;
-                })
+                .onMessage(Gathered.class, this::onGathered)
+                .onMessageEquals(SyncTick.INSTANCE, this::onSyncTick)
+                .onMessage(SyncRead.class, this::onSyncRead)
+                .onMessage(Ship.class, this::onShip)
+                .onMessage(ShipAck.class, this::onShipAck)
+                .onMessage(Written.class, this::onWritten)
+                .onMessage(Failover.class, this::onFailover)
+                .onMessage(LocalState.class, this::onLocalState)
+                .onMessage(Handover.class, this::onHandover)
+                .onMessage(HandedOver.class, this::onHandedOver)
+                .onMessage(Failback.class, this::onFailback)
+                .onMessage(TakeBack.class, this::onTakeBack)
+                .onMessageEquals(TookBack.INSTANCE, this::onTookBack)
+                .onMessageEquals(PeerTimeout.INSTANCE, this::onPeerTimeout)
+                .onMessage(GetPair.class, this::onGetPair)
                 .build();
     }
 
-    private String userId(int user) {
-        return pool.name() + "/u" + user;
-    }
+    // ------------------------------------------------------------------ users
 
     private Behavior<Command> onStep() {
         if (stopped) return this;
         Time now = clock.now();
-        List<Workload.Planned> due = workload.due(now.emulatedMs());
-        if (due.isEmpty()) return this;
-        List<PoolProtocol.OpRequest> batch = new ArrayList<>();
-        for (Workload.Planned p : due) {
-            long write = p.op().persistentWrite() ? idBase + nextWrite++ : -1;
-            history.record(ClientOp.invoke(userId(p.user()), pool.name(), p.op().label(), write, now.emulatedMs(), now.wallMs()));
-            batch.add(new PoolProtocol.OpRequest(p.slot(), p.user(), p.op(), write));
+        for (Map.Entry<String, Workload> e : driven.entrySet()) {
+            String home = e.getKey();
+            List<Workload.Planned> due = e.getValue().due(now.emulatedMs());
+            if (due.isEmpty()) continue;
+            List<PoolProtocol.OpRequest> batch = new ArrayList<>();
+            for (Workload.Planned p : due) {
+                long write = p.op().persistentWrite() ? idBase + nextWrite++ : -1;
+                history.record(ClientOp.invoke(home + "/u" + p.user(), home, p.op().label(), write, now.emulatedMs(), now.wallMs()));
+                batch.add(new PoolProtocol.OpRequest(p.slot(), p.user(), p.op(), write));
+            }
+            // on disk before the operations leave: a node killed a moment later must not leave writes nobody invoked
+            history.flush();
+            supervisor.tell(new PoolProtocol.UserOps(home, !home.equals(pool.name()), batch, answers));
         }
-        // on disk before the operations leave: a node killed a moment later must not leave writes nobody invoked
-        history.flush();
-        supervisor.tell(new PoolProtocol.UserOps(pool.name(), false, batch, answers));
         return this;
     }
 
     private Behavior<Command> onAnswered(Answered m) {
         Time now = clock.now();
         PoolProtocol.OpsDone d = m.done();
-        for (io.poolpair.model.history.LossWindow lw : d.lossWindows()) {
-            history.record(new HistoryRecord.ModelFact("loss-window", lw.pool(), lw.home(), lw.group(), lw.fromMs(), lw.kind(),
-                    Math.max(lw.toMs(), now.emulatedMs()), now.wallMs()));
-        }
+        for (LossWindow lw : d.lossWindows()) recordWindow(lw, now);
+        Workload w = driven.get(d.homePool());
         for (int k = 0; k < d.ops().size(); k++) {
             PoolProtocol.OpRequest req = d.ops().get(k);
             FrontEndPool.WriteResult r = d.results().get(k);
             HistoryRecord.Type type = r.acknowledged() ? HistoryRecord.Type.OK
                     : r.timedOut() ? HistoryRecord.Type.INFO : HistoryRecord.Type.FAIL;
-            history.record(new ClientOp(type, userId(req.user()), pool.name(), req.op().label(), req.write(), null, d.pool(),
-                    r.server(), d.groups().get(k), r.epoch(), r.acknowledged() ? null : r.refusal(), false,
+            history.record(new ClientOp(type, d.homePool() + "/u" + req.user(), d.homePool(), req.op().label(), req.write(), null,
+                    d.pool(), r.server(), d.groups().get(k), r.epoch(), r.acknowledged() ? null : r.refusal(), false,
                     d.servedAt().emulatedMs(), now.emulatedMs(), now.wallMs()));
-            workload.completed(req.slot(), r.acknowledged() || r.server() != null, now.emulatedMs());
+            if (w != null) w.completed(req.slot(), r.acknowledged() || r.server() != null, now.emulatedMs());
         }
         history.flush();
-        if (d.ops().isEmpty() && finalReadTo != null && !drained) {
-            drained = true;
-            readData();
-        }
         return this;
     }
+
+    private void recordWindow(LossWindow lw, Time now) {
+        history.record(new HistoryRecord.ModelFact("loss-window", lw.pool(), lw.home(), lw.group(), lw.fromMs(), lw.kind(),
+                Math.max(lw.toMs(), now.emulatedMs()), now.wallMs()));
+        history.flush();
+    }
+
+    /** Stops driving {@code home}'s users and collects what the site holds for them (answered as {@link Gathered}). */
+    private void collect(String home) {
+        driven.remove(home);
+        getContext().spawnAnonymous(Collector.create(site, home, !home.equals(pool.name()), supervisor, STORE_TIMEOUT,
+                getContext().messageAdapter(Collector.Collected.class, Gathered::new)));
+    }
+
+    // ------------------------------------------------------------------ final read
 
     private Behavior<Command> onFinalRead(FinalRead m) {
         if (finalReadTo != null) return this;
         stopped = true;
         timers.cancel("step");
+        timers.cancel("sync");
         finalReadTo = m.replyTo();
-        // an empty batch is answered after everything sent before it: the users' operations in flight are done
-        supervisor.tell(new PoolProtocol.UserOps(pool.name(), false, List.of(), answers));
-        timers.startSingleTimer("read-timeout", ReadTimeout.INSTANCE, Duration.ofSeconds(10));
-        return this;
-    }
-
-    private void readData() {
-        getContext().getSystem().receptionist().tell(Receptionist.find(BackEndStore.key(site),
-                getContext().messageAdapter(Receptionist.Listing.class, StoresFound::new)));
-        supervisor.tell(new PoolProtocol.GetUnflushed(pool.name(),
-                getContext().messageAdapter(PoolProtocol.Unflushed.class, UnflushedRead::new)));
-    }
-
-    private Behavior<Command> onStoresFound(StoresFound f) {
-        var stores = f.listing().getServiceInstances(BackEndStore.key(site));
-        storesPending = stores.size();
-        ActorRef<BackEndStore.Contents> to = getContext().messageAdapter(BackEndStore.Contents.class, StoreRead::new);
-        for (ActorRef<BackEndStore.Command> s : stores) s.tell(new BackEndStore.Read(pool.name(), to));
-        maybeFinish();
-        return this;
-    }
-
-    private Behavior<Command> onStoreRead(StoreRead r) {
-        r.contents().byUser().forEach((u, ids) -> read.computeIfAbsent(u, x -> new TreeSet<>()).addAll(ids));
-        storesPending--;
-        maybeFinish();
-        return this;
-    }
-
-    private Behavior<Command> onUnflushed(UnflushedRead u) {
-        u.unflushed().byUser().forEach((user, ids) -> read.computeIfAbsent(user, x -> new TreeSet<>()).addAll(ids));
-        unflushedIn = true;
-        maybeFinish();
-        return this;
-    }
-
-    private void maybeFinish() {
-        if (finalReadTo != null && storesPending == 0 && unflushedIn) finish();
-    }
-
-    private void finish() {
-        timers.cancel("read-timeout");
-        Time now = clock.now();
-        int writes = 0;
-        for (int slot = 0; slot < workload.slots(); slot++) {
-            int user = workload.user(slot);
-            long[] ids = read.getOrDefault(user, new TreeSet<>()).stream().mapToLong(Long::longValue).toArray();
-            writes += ids.length;
-            history.record(new ClientOp(HistoryRecord.Type.OK, userId(user), pool.name(), "read", -1, ids, pool.name(), null, -1,
-                    -1, null, false, now.emulatedMs(), now.emulatedMs(), now.wallMs()));
+        readUsers = 0;
+        readWrites = 0;
+        readHomes.clear();
+        for (String home : new ArrayList<>(driven.keySet())) {
+            reading.add(home);
+            readHomes.add(home);
+            collect(home);
         }
+        if (reading.isEmpty()) finishFinalRead();
+        return this;
+    }
+
+    private void finishFinalRead() {
         history.flush();
-        finalReadTo.tell(new FinalReadDone(pool.name(), workload.slots(), writes));
+        finalReadTo.tell(new FinalReadDone(pool.name(), List.copyOf(readHomes), readUsers, readWrites));
         finalReadTo = null;
+    }
+
+    private Behavior<Command> onGathered(Gathered g) {
+        Collector.Collected c = g.collected();
+        if (reading.remove(c.home())) {
+            Time now = clock.now();
+            PoolSpec spec = c.home().equals(pool.name()) ? pool : partnerSpec;
+            Workload w = new Workload(spec.users(), settings.workload(), new SplittableRandom(1), now.emulatedMs());
+            for (int slot = 0; slot < w.slots(); slot++) {
+                int user = w.user(slot);
+                long[] ids = c.byUser().getOrDefault(user, Set.of()).stream().mapToLong(Long::longValue).sorted().toArray();
+                readWrites += ids.length;
+                readUsers++;
+                history.record(new ClientOp(HistoryRecord.Type.OK, c.home() + "/u" + user, c.home(), "read", -1, ids, pool.name(),
+                        null, -1, -1, null, false, now.emulatedMs(), now.emulatedMs(), now.wallMs()));
+            }
+            if (reading.isEmpty()) finishFinalRead();
+        } else if (handoverTo != null && c.home().equals(pool.name())) {
+            handoverTo.tell(new HandedOver(records(c)));
+            handoverTo = null;
+        } else if ("failback".equals(busy) && partnerSpec != null && c.home().equals(partnerSpec.name())) {
+            partner.tell(new TakeBack(records(c), getContext().getSelf()));
+        }
+        return this;
+    }
+
+    private static List<WriteRecord> records(Collector.Collected c) {
+        List<WriteRecord> out = new ArrayList<>();
+        c.byUser().forEach((u, ids) -> ids.forEach(id -> out.add(new WriteRecord(id, u, c.home(), c.home(), 0))));
+        return out;
+    }
+
+    // ------------------------------------------------------------------ Backup Service
+
+    private Behavior<Command> onSyncTick() {
+        Time now = clock.now();
+        if (!inFlight.isEmpty()) {
+            int pending = inFlight.values().stream().mapToInt(List::size).sum();
+            bus.publishAll(half.shipOverdue(pending, now));
+        }
+        autoFailoverIfDue(now);
+        if (syncReading) return this;
+        syncReading = true;
+        syncStartedMs = now.emulatedMs();
+        getContext().spawnAnonymous(StoreAccess.read(site, pool.name(), STORE_TIMEOUT,
+                getContext().messageAdapter(StoreAccess.Snapshot.class, SyncRead::new)));
+        return this;
+    }
+
+    private Behavior<Command> onSyncRead(SyncRead r) {
+        syncReading = false;
+        List<WriteRecord> delta = new ArrayList<>();
+        for (WriteRecord w : r.snapshot().records()) if (!acknowledged.contains(w.id())) delta.add(w);
+        long sync = nextSync++;
+        inFlight.put(sync, delta.stream().map(WriteRecord::id).toList());
+        // sent even when empty: the partner learns this half is there (the automatic policy listens for it)
+        partner.tell(new Ship(sync, syncStartedMs, delta, getContext().getSelf()));
+        return this;
+    }
+
+    private Behavior<Command> onShip(Ship s) {
+        lastHeardMs = clock.now().emulatedMs();
+        if (s.writes().isEmpty()) {
+            half.received(s.asOfMs());
+            s.replyTo().tell(new ShipAck(s.sync(), s.asOfMs()));
+            return this;
+        }
+        long id = nextWriteId++;
+        receiving.put(id, new Object[]{s.replyTo(), s.sync(), s.asOfMs()});
+        getContext().spawnAnonymous(StoreAccess.write(site, s.writes(), storeQuorum, id, STORE_TIMEOUT,
+                getContext().messageAdapter(StoreAccess.Written.class, Written::new)));
+        return this;
+    }
+
+    @SuppressWarnings("unchecked")
+    private Behavior<Command> onWritten(Written w) {
+        StoreAccess.Written r = w.written();
+        Object[] rx = receiving.remove(r.id());
+        if (rx != null) {
+            if (r.ok()) {
+                half.received((long) rx[2]);
+                ((ActorRef<Command>) rx[0]).tell(new ShipAck((long) rx[1], (long) rx[2]));
+            }
+            return this;
+        }
+        if (r.id() == hostWrite) {
+            hostWrite = -1;
+            host(true);
+        } else if (r.id() == takeBackWrite) {
+            takeBackWrite = -1;
+            half.tookBack();
+            startUsers(pool);
+            bus.publish(new FailoverEvent.RunMarker(clock.now(), Where.pool(site, pool.name()), "users-back",
+                    pool.name() + "'s users are served by " + pool.name() + " again (" + (r.ok() ? "their writes made at "
+                            + half.partner() + " are stored here" : "the back end did not confirm every write") + ")"));
+            if (takeBackFrom != null) takeBackFrom.tell(TookBack.INSTANCE);
+            takeBackFrom = null;
+        }
+        return this;
+    }
+
+    private Behavior<Command> onShipAck(ShipAck a) {
+        Time now = clock.now();
+        lastHeardMs = now.emulatedMs();
+        for (var it = inFlight.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            if (e.getKey() > a.sync()) break;
+            if (e.getKey() == a.sync()) acknowledged.addAll(e.getValue());
+            it.remove();
+        }
+        bus.publishAll(half.shipAcknowledged(a.asOfMs(), now));
+        return this;
+    }
+
+    private void autoFailoverIfDue(Time now) {
+        if (!settings.dr().autoFailover() || half.hostingPartner() || busy != null || !half.usersHere()) return;
+        if (now.emulatedMs() - lastHeardMs < settings.dr().autoFailoverAfterMs()) return;
+        bus.publish(new FailoverEvent.AdminVerbStarted(now, Where.pool(site, pool.name()), "failover-pool",
+                "pool=" + half.partner() + " disaster=true (automatic policy: nothing heard from " + half.partner() + " for "
+                        + (now.emulatedMs() - lastHeardMs) / 1000 + " s)"));
+        getContext().getSelf().tell(new Failover(half.partner(), true, getContext().getSystem().ignoreRef()));
+    }
+
+    // ------------------------------------------------------------------ failover and failback
+
+    private Behavior<Command> onFailover(Failover f) {
+        Time now = clock.now();
+        if (half == null) {
+            f.replyTo().tell(Reply.refused(pool.name() + " has no partner pool"));
+            return this;
+        }
+        if (busy != null || finalReadTo != null) {
+            f.replyTo().tell(Reply.refused("a " + (busy != null ? busy : "final read") + " is already running at " + pool.name()));
+            return this;
+        }
+        AdminResult r = half.checkFailover(f.home(), true, now);
+        if (r != null) return refuse(r, f.replyTo());
+        busy = "failover";
+        adminReply = f.replyTo();
+        disaster = f.disaster();
+        getContext().ask(PoolView.class, supervisor, Duration.ofSeconds(3), PoolProtocol.GetStatus::new,
+                (v, ex) -> new LocalState(v != null && "running".equals(v.state())));
+        return this;
+    }
+
+    private Behavior<Command> onLocalState(LocalState s) {
+        Time now = clock.now();
+        if (!"failover".equals(busy)) return this;
+        AdminResult r = half.checkFailover(half.partner(), s.running(), now);
+        if (r != null) {
+            busy = null;
+            return refuse(r, adminReply);
+        }
+        partner.tell(new Handover(getContext().getSelf()));
+        timers.startSingleTimer("peer", PeerTimeout.INSTANCE, PEER_TIMEOUT);
+        return this;
+    }
+
+    private Behavior<Command> onHandover(Handover h) {
+        lastHeardMs = clock.now().emulatedMs();
+        if (!half.usersHere()) {
+            h.replyTo().tell(new HandedOver(List.of()));
+            return this;
+        }
+        half.handedOver();
+        handoverTo = h.replyTo();
+        bus.publish(new FailoverEvent.RunMarker(clock.now(), Where.pool(site, pool.name()), "users-handed-over",
+                pool.name() + " stops its users and hands their data to " + half.partner() + " (planned failover)"));
+        collect(pool.name());
+        return this;
+    }
+
+    private Behavior<Command> onHandedOver(HandedOver h) {
+        lastHeardMs = clock.now().emulatedMs();
+        if (!"failover".equals(busy)) {
+            // late, after a disaster failover went ahead: keep what it sent anyway
+            if (!h.writes().isEmpty()) getContext().spawnAnonymous(StoreAccess.write(site, h.writes(), storeQuorum, nextWriteId++,
+                    STORE_TIMEOUT, getContext().getSystem().ignoreRef()));
+            return this;
+        }
+        timers.cancel("peer");
+        hostWrite = nextWriteId++;
+        getContext().spawnAnonymous(StoreAccess.write(site, h.writes(), storeQuorum, hostWrite, STORE_TIMEOUT,
+                getContext().messageAdapter(StoreAccess.Written.class, Written::new)));
+        if (h.writes().isEmpty()) {
+            // nothing to store: the write actor still answers (with ok once the replicas answer)
+        }
+        return this;
+    }
+
+    /** The partner's users are served here from now on. */
+    private void host(boolean planned) {
+        Time now = clock.now();
+        AdminResult r = half.failedOver(planned, now);
+        for (LossWindow lw : half.drainLossWindows()) recordWindow(lw, now);
+        bus.publishAll(r.events());
+        bus.publish(new FailoverEvent.AdminVerbFinished(now, Where.pool(partnerSpec.site(), partnerSpec.name()), "failover-pool",
+                r.message()));
+        startUsers(partnerSpec);
+        busy = null;
+        adminReply.tell(Reply.ok(r.message()));
+        adminReply = null;
+    }
+
+    private Behavior<Command> onFailback(Failback f) {
+        Time now = clock.now();
+        if (half == null) {
+            f.replyTo().tell(Reply.refused(pool.name() + " has no partner pool"));
+            return this;
+        }
+        if (busy != null || finalReadTo != null) {
+            f.replyTo().tell(Reply.refused("a " + (busy != null ? busy : "final read") + " is already running at " + pool.name()));
+            return this;
+        }
+        AdminResult r = half.checkFailback(f.home(), now);
+        if (r != null) return refuse(r, f.replyTo());
+        busy = "failback";
+        adminReply = f.replyTo();
+        bus.publish(new FailoverEvent.AdminVerbStarted(now, Where.pool(partnerSpec.site(), partnerSpec.name()), "failback-pool",
+                "pool=" + f.home()));
+        collect(partnerSpec.name());
+        timers.startSingleTimer("peer", PeerTimeout.INSTANCE, PEER_TIMEOUT.multipliedBy(2));
+        return this;
+    }
+
+    private Behavior<Command> onTakeBack(TakeBack t) {
+        lastHeardMs = clock.now().emulatedMs();
+        takeBackFrom = t.replyTo();
+        takeBackWrite = nextWriteId++;
+        getContext().spawnAnonymous(StoreAccess.write(site, t.writes(), storeQuorum, takeBackWrite, STORE_TIMEOUT,
+                getContext().messageAdapter(StoreAccess.Written.class, Written::new)));
+        return this;
+    }
+
+    private Behavior<Command> onTookBack() {
+        if (!"failback".equals(busy)) return this;
+        timers.cancel("peer");
+        Time now = clock.now();
+        AdminResult r = half.failedBack(now);
+        bus.publishAll(r.events());
+        bus.publish(new FailoverEvent.AdminVerbFinished(now, Where.pool(partnerSpec.site(), partnerSpec.name()), "failback-pool",
+                r.message()));
+        busy = null;
+        adminReply.tell(Reply.ok(r.message()));
+        adminReply = null;
+        return this;
+    }
+
+    private Behavior<Command> onPeerTimeout() {
+        Time now = clock.now();
+        if ("failover".equals(busy)) {
+            AdminResult r = half.partnerSilent("failover-pool", disaster, now);
+            if (r != null) {
+                busy = null;
+                return refuse(r, adminReply);
+            }
+            host(false);
+        } else if ("failback".equals(busy)) {
+            // the partner did not take them: its users stay here
+            startUsers(partnerSpec);
+            busy = null;
+            refuse(half.partnerSilent("failback-pool", false, now), adminReply);
+        }
+        return this;
+    }
+
+    private Behavior<Command> refuse(AdminResult r, ActorRef<Reply> replyTo) {
+        bus.publishAll(r.events());
+        replyTo.tell(Reply.refused(r.message()));
+        return this;
+    }
+
+    private Behavior<Command> onGetPair(GetPair g) {
+        long now = clock.now().emulatedMs();
+        if (half == null) {
+            g.replyTo().tell(new PairStatus(pool.name(), null, "Active", true, false, null, 0, 0, -1, -1));
+            return this;
+        }
+        int pending = inFlight.values().stream().mapToInt(List::size).sum();
+        g.replyTo().tell(new PairStatus(pool.name(), half.partner(), half.poolState(), half.usersHere(), half.hostingPartner(),
+                half.backlog() ? "backlog" : "steady", half.shippedAsOfMs() < 0 ? 0 : now - half.shippedAsOfMs(), pending,
+                half.shippedAsOfMs(), half.receivedAsOfMs()));
+        return this;
     }
 }
