@@ -21,8 +21,8 @@ import java.util.List;
  *
  * <p>The rules (docs/cluster.md, "Pool pairs across sites"):
  * <ul>
- *   <li>The Backup Service ships the writes of this pool's users that are in its back end (flushed) to the partner,
- *       every sync interval; the partner acknowledges once its site's back end holds them. Unacknowledged writes are
+ *   <li>The Backup Service ships the writes of this pool's users that the pool acknowledged to the partner, every
+ *       sync interval; the partner acknowledges once its site's back end holds them. Unacknowledged writes are
  *       shipped again at the next sync (a cut link backs up, then catches up).</li>
  *   <li>{@code failover-pool P} runs at P's partner. When P answers, the failover is planned: P stops its users,
  *       hands over everything it holds, and nothing is lost. When P does not answer, only a disaster failover

@@ -45,8 +45,9 @@ import java.util.TreeMap;
  *   <li>Users: the same workload as in one JVM (a Poisson process per user over the operation mix, retrying after a
  *       failure); each operation goes to the pool serving the user, whose routing group's primary serves it on its
  *       node; every operation goes to the history of the node this actor runs on.</li>
- *   <li>Backup Service: every sync interval the writes of this pool's users that its site's back end holds and the
- *       partner has not acknowledged are shipped to the partner's half, which stores them in its own site's back end
+ *   <li>Backup Service: every sync interval the writes of this pool's users that the pool acknowledged (its site's
+ *       back end, plus what its replicas hold unflushed) and the partner has not acknowledged are shipped to the
+ *       partner's half, which stores them in its own site's back end
  *       and acknowledges. A cut link backs the direction up; the next sync after the heal catches up.</li>
  *   <li>Failover and failback of the partner's users, run here on an admin's request (or by the automatic policy
  *       when it is on): planned when the partner answers (it hands everything over), disaster otherwise.</li>
@@ -116,6 +117,8 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
 
     record SyncRead(StoreAccess.Snapshot snapshot) implements Command {}
 
+    record SyncUnflushed(PoolProtocol.Unflushed unflushed) implements Command {}
+
     record Written(StoreAccess.Written written) implements Command {}
 
     record Gathered(Collector.Collected collected) implements Command {}
@@ -124,7 +127,7 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
 
     /** Emulated: how often the workload looks for users whose next operation is due. */
     private static final long STEP_MS = 500;
-    private static final Duration PEER_TIMEOUT = Duration.ofSeconds(8);
+    private static final Duration PEER_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration STORE_TIMEOUT = Duration.ofSeconds(4);
 
     private final PoolSpec pool;
@@ -154,6 +157,8 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
     private final Map<Long, List<Long>> inFlight = new TreeMap<>();
     private long syncStartedMs = -1;
     private boolean syncReading;
+    private StoreAccess.Snapshot syncStore;
+    private PoolProtocol.Unflushed syncPool;
     private long lastHeardMs;
     /** Ships received, waiting for this site's back end: sync id to (reply, as-of). */
     private final Map<Long, Object[]> receiving = new LinkedHashMap<>();
@@ -163,6 +168,8 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
     private String busy;
     private ActorRef<Reply> adminReply;
     private boolean disaster;
+    private String adminVerb;
+    private String adminArgs;
     private ActorRef<FinalReadDone> finalReadTo;
     private final Set<String> reading = new HashSet<>();
     private int readUsers;
@@ -215,6 +222,8 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
         }
         if (half != null) {
             timers.startTimerAtFixedRate("sync", SyncTick.INSTANCE, wall(settings.dr().backupSyncIntervalMs()));
+            // a Backup Service that (re)starts, here or on a node its singleton moved to, syncs at once
+            timers.startSingleTimer("first-sync", SyncTick.INSTANCE, Duration.ofSeconds(2));
         }
     }
 
@@ -236,6 +245,7 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
                 .onMessage(Gathered.class, this::onGathered)
                 .onMessageEquals(SyncTick.INSTANCE, this::onSyncTick)
                 .onMessage(SyncRead.class, this::onSyncRead)
+                .onMessage(SyncUnflushed.class, this::onSyncUnflushed)
                 .onMessage(Ship.class, this::onShip)
                 .onMessage(ShipAck.class, this::onShipAck)
                 .onMessage(Written.class, this::onWritten)
@@ -373,15 +383,40 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
         if (syncReading) return this;
         syncReading = true;
         syncStartedMs = now.emulatedMs();
+        syncStore = null;
+        syncPool = null;
+        // what the pool acknowledged: its back end's writes, and those its replicas hold that are not flushed yet
         getContext().spawnAnonymous(StoreAccess.read(site, pool.name(), STORE_TIMEOUT,
                 getContext().messageAdapter(StoreAccess.Snapshot.class, SyncRead::new)));
+        getContext().ask(PoolProtocol.Unflushed.class, supervisor, STORE_TIMEOUT, r -> new PoolProtocol.GetUnflushed(pool.name(), r),
+                (u, ex) -> new SyncUnflushed(u != null ? u : new PoolProtocol.Unflushed(pool.name(), Map.of())));
         return this;
     }
 
+    private Behavior<Command> onSyncUnflushed(SyncUnflushed u) {
+        syncPool = u.unflushed();
+        return syncIfRead();
+    }
+
     private Behavior<Command> onSyncRead(SyncRead r) {
+        syncStore = r.snapshot();
+        return syncIfRead();
+    }
+
+    private Behavior<Command> syncIfRead() {
+        if (syncStore == null || syncPool == null) return this;
         syncReading = false;
         List<WriteRecord> delta = new ArrayList<>();
-        for (WriteRecord w : r.snapshot().records()) if (!acknowledged.contains(w.id())) delta.add(w);
+        for (WriteRecord w : syncStore.records()) if (!acknowledged.contains(w.id())) delta.add(w);
+        Set<Long> inStore = new HashSet<>();
+        for (WriteRecord w : syncStore.records()) inStore.add(w.id());
+        syncPool.byUser().forEach((user, ids) -> {
+            for (Long id : ids) {
+                if (!inStore.contains(id) && !acknowledged.contains(id)) delta.add(new WriteRecord(id, user, pool.name(), pool.name(), 0));
+            }
+        });
+        syncStore = null;
+        syncPool = null;
         long sync = nextSync++;
         inFlight.put(sync, delta.stream().map(WriteRecord::id).toList());
         // sent even when empty: the partner learns this half is there (the automatic policy listens for it)
@@ -464,6 +499,9 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
             f.replyTo().tell(Reply.refused("a " + (busy != null ? busy : "final read") + " is already running at " + pool.name()));
             return this;
         }
+        adminVerb = "failover-pool";
+        adminArgs = "{disaster=" + f.disaster() + ", pool=" + f.home() + "}";
+        admin(HistoryRecord.Type.INVOKE, null);
         AdminResult r = half.checkFailover(f.home(), true, now);
         if (r != null) return refuse(r, f.replyTo());
         busy = "failover";
@@ -529,6 +567,7 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
                 r.message()));
         startUsers(partnerSpec);
         busy = null;
+        if (adminVerb != null) admin(HistoryRecord.Type.OK, r.message());
         adminReply.tell(Reply.ok(r.message()));
         adminReply = null;
     }
@@ -543,6 +582,9 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
             f.replyTo().tell(Reply.refused("a " + (busy != null ? busy : "final read") + " is already running at " + pool.name()));
             return this;
         }
+        adminVerb = "failback-pool";
+        adminArgs = "{pool=" + f.home() + "}";
+        admin(HistoryRecord.Type.INVOKE, null);
         AdminResult r = half.checkFailback(f.home(), now);
         if (r != null) return refuse(r, f.replyTo());
         busy = "failback";
@@ -572,6 +614,7 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
         bus.publish(new FailoverEvent.AdminVerbFinished(now, Where.pool(partnerSpec.site(), partnerSpec.name()), "failback-pool",
                 r.message()));
         busy = null;
+        if (adminVerb != null) admin(HistoryRecord.Type.OK, r.message());
         adminReply.tell(Reply.ok(r.message()));
         adminReply = null;
         return this;
@@ -597,8 +640,18 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
 
     private Behavior<Command> refuse(AdminResult r, ActorRef<Reply> replyTo) {
         bus.publishAll(r.events());
+        if (adminVerb != null) admin(HistoryRecord.Type.FAIL, r.message());
         replyTo.tell(Reply.refused(r.message()));
         return this;
+    }
+
+    /** The admin's verb in the history, as one JVM records it (the outage checker times procedures from it). */
+    private void admin(HistoryRecord.Type type, String detail) {
+        Time now = clock.now();
+        history.record(new HistoryRecord.Nemesis(type, HistoryRecord.Nemesis.Category.ADMIN, adminVerb, adminArgs, detail,
+                now.emulatedMs(), now.wallMs()));
+        history.flush();
+        if (type != HistoryRecord.Type.INVOKE) adminVerb = null;
     }
 
     private Behavior<Command> onGetPair(GetPair g) {
