@@ -13,7 +13,7 @@ import java.io.PrintWriter;
         subcommands = {RunCommand.class, ChaosCommand.class, ValidateCommand.class, AnalyzeCommand.class, CheckCommand.class,
                 io.poolpair.app.http.AdminCommand.class, io.poolpair.app.http.FaultCommand.class,
                 io.poolpair.app.http.HealCommand.class, io.poolpair.app.http.ReplayCommand.class, NodeCommand.class,
-                MembersCommand.class, WatchCommand.class})
+                MembersCommand.class, WatchCommand.class, HealthCommand.class})
 public final class Main implements Runnable {
 
     public static final int EXIT_OK = 0;
