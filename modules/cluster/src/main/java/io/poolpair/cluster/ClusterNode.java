@@ -88,8 +88,7 @@ public final class ClusterNode implements AutoCloseable {
             terminated.complete(Done.getInstance());
         });
         marker("node-started", settings.node() + " in site " + settings.site() + " at " + selfAddress() + "; hosts "
-                + (settings.servers().isEmpty() ? "no server" : String.join(", ", settings.servers()))
-                + " (not run yet: pools are not distributed)");
+                + (settings.servers().isEmpty() ? "no server" : String.join(", ", settings.servers())));
     }
 
     /**

@@ -164,6 +164,20 @@ public final class PairHalf {
         return null;
     }
 
+    /**
+     * The roles a previous incarnation of this half had (its singleton moved to another node): where this pool's
+     * users are served and whether it hosts its partner's.
+     */
+    public void restore(boolean usersHere, boolean hostingPartner) {
+        this.usersHere = usersHere;
+        this.hostingPartner = hostingPartner;
+    }
+
+    /** The roles, as {@link #restore} takes them back: {@code usersHere=..;hostingPartner=..}. */
+    public String roles() {
+        return "usersHere=" + usersHere + ";hostingPartner=" + hostingPartner;
+    }
+
     /** This pool's users left for the partner (a planned failover asked for by the partner). */
     public void handedOver() { usersHere = false; }
 

@@ -40,6 +40,14 @@ public final class BackEndStore extends AbstractBehavior<BackEndStore.Command> {
     public record Contents(String node, String homePool, Map<Integer, List<Long>> byUser)
             implements io.poolpair.runtime.CborSerializable {}
 
+    /** Keep a small piece of state (a pool pair half's roles) under {@code key}; a lower {@code version} is ignored. */
+    public record PutState(String key, long version, String value) implements Command {}
+
+    public record GetState(String key, ActorRef<State> replyTo) implements Command {}
+
+    /** A state as this replica holds it ({@code version} -1 and a null value: none). */
+    public record State(String key, long version, String value) implements io.poolpair.runtime.CborSerializable {}
+
     /** The receptionist key of a site's replicas. */
     public static ServiceKey<Command> key(String site) {
         return ServiceKey.create(Command.class, "back-end-store-" + site);
@@ -47,6 +55,7 @@ public final class BackEndStore extends AbstractBehavior<BackEndStore.Command> {
 
     private final String node;
     private final Map<String, Map<Integer, TreeSet<Long>>> data = new HashMap<>();
+    private final Map<String, State> states = new HashMap<>();
 
     /** A replica that registers itself with the receptionist under {@link #key} of its site. */
     public static Behavior<Command> create(String node, String site) {
@@ -66,6 +75,15 @@ public final class BackEndStore extends AbstractBehavior<BackEndStore.Command> {
         return newReceiveBuilder()
                 .onMessage(Store.class, this::onStore)
                 .onMessage(Read.class, this::onRead)
+                .onMessage(PutState.class, p -> {
+                    State old = states.get(p.key());
+                    if (old == null || old.version() < p.version()) states.put(p.key(), new State(p.key(), p.version(), p.value()));
+                    return this;
+                })
+                .onMessage(GetState.class, g -> {
+                    g.replyTo().tell(states.getOrDefault(g.key(), new State(g.key(), -1, null)));
+                    return this;
+                })
                 .build();
     }
 

@@ -125,6 +125,15 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
 
     record LocalState(boolean running) implements Command {}
 
+    record RolesFound(org.apache.pekko.actor.typed.receptionist.Receptionist.Listing listing) implements Command {}
+
+    record RoleState(io.poolpair.runtime.pool.BackEndStore.State state) implements Command {}
+
+    enum RestoreTimeout implements Command { INSTANCE }
+
+    record SaveRoles(org.apache.pekko.actor.typed.receptionist.Receptionist.Listing listing, String roles, long version)
+            implements Command {}
+
     /** Emulated: how often the workload looks for users whose next operation is due. */
     private static final long STEP_MS = 500;
     private static final Duration PEER_TIMEOUT = Duration.ofSeconds(5);
@@ -150,6 +159,10 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
     private final long idBase;
     private long nextWrite;
     private boolean stopped;
+    /** Waiting for the roles a previous incarnation saved (a half only). */
+    private boolean restoring;
+    private io.poolpair.runtime.pool.BackEndStore.State restored;
+    private int rolesPending;
 
     // Backup Service
     private long nextSync;
@@ -216,7 +229,16 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
         this.half = partnerSpec == null ? null : new PairHalf(pool.name(), pool.site(), pool.users(), partnerSpec.name(),
                 partnerSpec.site(), partnerSpec.users(), settings.backendFlushIntervalMs());
         this.lastHeardMs = clock.now().emulatedMs();
-        startUsers(pool);
+        if (half == null) {
+            startUsers(pool);
+        } else {
+            // a half that starts again on another node takes back its predecessor's roles from the site's back end
+            restoring = true;
+            getContext().getSystem().receptionist().tell(org.apache.pekko.actor.typed.receptionist.Receptionist.find(
+                    io.poolpair.runtime.pool.BackEndStore.key(site),
+                    getContext().messageAdapter(org.apache.pekko.actor.typed.receptionist.Receptionist.Listing.class, RolesFound::new)));
+            timers.startSingleTimer("restore", RestoreTimeout.INSTANCE, Duration.ofSeconds(3));
+        }
         if (settings.workload().enabled()) {
             timers.startTimerAtFixedRate("step", Step.INSTANCE, wall(STEP_MS));
         }
@@ -258,7 +280,63 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
                 .onMessageEquals(TookBack.INSTANCE, this::onTookBack)
                 .onMessageEquals(PeerTimeout.INSTANCE, this::onPeerTimeout)
                 .onMessage(GetPair.class, this::onGetPair)
+                .onMessage(RolesFound.class, this::onRolesFound)
+                .onMessage(RoleState.class, this::onRoleState)
+                .onMessageEquals(RestoreTimeout.INSTANCE, () -> {
+                    if (restoring) restoreRoles();
+                    return this;
+                })
+                .onMessage(SaveRoles.class, m -> {
+                    for (var st : m.listing().getServiceInstances(io.poolpair.runtime.pool.BackEndStore.key(site))) {
+                        st.tell(new io.poolpair.runtime.pool.BackEndStore.PutState("pair-" + pool.name(), m.version(), m.roles()));
+                    }
+                    return this;
+                })
                 .build();
+    }
+
+    // ------------------------------------------------------------------ roles across incarnations
+
+    private Behavior<Command> onRolesFound(RolesFound f) {
+        if (!restoring) return this;
+        var stores = f.listing().getServiceInstances(io.poolpair.runtime.pool.BackEndStore.key(site));
+        rolesPending = stores.size();
+        ActorRef<io.poolpair.runtime.pool.BackEndStore.State> to =
+                getContext().messageAdapter(io.poolpair.runtime.pool.BackEndStore.State.class, RoleState::new);
+        for (var st : stores) st.tell(new io.poolpair.runtime.pool.BackEndStore.GetState("pair-" + pool.name(), to));
+        if (rolesPending == 0) restoreRoles();
+        return this;
+    }
+
+    private Behavior<Command> onRoleState(RoleState r) {
+        if (!restoring) return this;
+        if (r.state().version() >= 0 && (restored == null || r.state().version() > restored.version())) restored = r.state();
+        if (--rolesPending <= 0) restoreRoles();
+        return this;
+    }
+
+    private void restoreRoles() {
+        restoring = false;
+        timers.cancel("restore");
+        if (restored != null && restored.value() != null) {
+            boolean here = restored.value().contains("usersHere=true");
+            boolean hosting = restored.value().contains("hostingPartner=true");
+            half.restore(here, hosting);
+            bus.publish(new FailoverEvent.RunMarker(clock.now(), Where.pool(site, pool.name()), "pair-roles-restored",
+                    pool.name() + "'s half of its pair started again with its roles: " + half.roles()));
+        }
+        if (half.usersHere()) startUsers(pool);
+        if (half.hostingPartner()) startUsers(partnerSpec);
+    }
+
+    /** Keeps the half's roles in the site's back end, for the next incarnation (its singleton may move). */
+    private void saveRoles() {
+        String roles = half.roles();
+        long version = System.currentTimeMillis();
+        getContext().getSystem().receptionist().tell(org.apache.pekko.actor.typed.receptionist.Receptionist.find(
+                io.poolpair.runtime.pool.BackEndStore.key(site),
+                getContext().messageAdapter(org.apache.pekko.actor.typed.receptionist.Receptionist.Listing.class,
+                        l -> new SaveRoles(l, roles, version))));
     }
 
     // ------------------------------------------------------------------ users
@@ -455,6 +533,7 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
         } else if (r.id() == takeBackWrite) {
             takeBackWrite = -1;
             half.tookBack();
+            saveRoles();
             startUsers(pool);
             bus.publish(new FailoverEvent.RunMarker(clock.now(), Where.pool(site, pool.name()), "users-back",
                     pool.name() + "'s users are served by " + pool.name() + " again (" + (r.ok() ? "their writes made at "
@@ -532,6 +611,7 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
             return this;
         }
         half.handedOver();
+        saveRoles();
         handoverTo = h.replyTo();
         bus.publish(new FailoverEvent.RunMarker(clock.now(), Where.pool(site, pool.name()), "users-handed-over",
                 pool.name() + " stops its users and hands their data to " + half.partner() + " (planned failover)"));
@@ -561,6 +641,7 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
     private void host(boolean planned) {
         Time now = clock.now();
         AdminResult r = half.failedOver(planned, now);
+        saveRoles();
         for (LossWindow lw : half.drainLossWindows()) recordWindow(lw, now);
         bus.publishAll(r.events());
         bus.publish(new FailoverEvent.AdminVerbFinished(now, Where.pool(partnerSpec.site(), partnerSpec.name()), "failover-pool",
@@ -610,6 +691,7 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
         timers.cancel("peer");
         Time now = clock.now();
         AdminResult r = half.failedBack(now);
+        saveRoles();
         bus.publishAll(r.events());
         bus.publish(new FailoverEvent.AdminVerbFinished(now, Where.pool(partnerSpec.site(), partnerSpec.name()), "failback-pool",
                 r.message()));
