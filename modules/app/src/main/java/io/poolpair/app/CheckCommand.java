@@ -31,7 +31,9 @@ final class CheckCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (ClusterRunMerge.isClusterRun(run)) {
             int n = ClusterRunMerge.merge(run);
-            out.println("merged the histories and events of " + n + " nodes into " + run.resolve("history.jsonl") + " and "
+            boolean nemesis = Files.isRegularFile(run.resolve("nemesis").resolve("history.jsonl"));
+            out.println("merged " + (nemesis ? n - 1 : n) + " nodes' histories and events" + (nemesis ? " and the faults scripts/cluster made" : "")
+                    + " into " + run.resolve("history.jsonl") + " and "
                     + run.resolve("events.jsonl"));
         }
         Path file = Files.isDirectory(run) ? run.resolve("history.jsonl") : run;
