@@ -65,7 +65,7 @@ public final class NodeControlPlane extends AllDirectives {
     public static CompletionStage<ServerBinding> bind(ActorSystem<?> system, ClusterDeployment deployment, String token,
                                                       String bind, int port, Route management) {
         return bind(system, deployment, token, bind, port, management,
-                RunInfo.live("cluster " + deployment.topology().file(), null, deployment.settings()));
+                RunInfo.live(null, null, deployment.settings()));
     }
 
     /** The same, with what the dashboard's {@code GET /api/run} says about the run. */
