@@ -23,6 +23,30 @@ final class GaugeFamily {
         this.gauge = b.register(registry);
     }
 
+    // the families a single-JVM control plane and a cluster node both serve (docs/http-api.md#metrics)
+
+    static GaugeFamily serversUp(MeterRegistry r) {
+        return new GaugeFamily(r, "poolpair.servers.up", null, "Servers whose pool sees them up (observed 'up' in /api/status), per pool");
+    }
+
+    static GaugeFamily servers(MeterRegistry r) {
+        return new GaugeFamily(r, "poolpair.servers", null, "Servers in the pool, per pool");
+    }
+
+    static GaugeFamily routingGroups(MeterRegistry r) {
+        return new GaugeFamily(r, "poolpair.routing.groups", null,
+                "Routing groups of a Front End pool per state (healthy, degraded, quorum-loss, lost, offline)");
+    }
+
+    static GaugeFamily backupLag(MeterRegistry r) {
+        return new GaugeFamily(r, "poolpair.backup.lag", "seconds",
+                "Backup Service replication lag per direction: age of the oldest write not shipped yet, emulated seconds");
+    }
+
+    static GaugeFamily backupPending(MeterRegistry r) {
+        return new GaugeFamily(r, "poolpair.backup.pending", "writes", "Backup Service writes waiting to be shipped, per direction");
+    }
+
     synchronized void set(Map<Tags, Double> sample) {
         List<MultiGauge.Row<?>> rows = new ArrayList<>();
         for (Map.Entry<Tags, Double> e : sample.entrySet()) {

@@ -108,17 +108,13 @@ public final class Metrics implements AutoCloseable {
         this.deployment = deployment;
         this.bus = deployment.bus();
         this.history = bus.historyLog();
-        serversUp = new GaugeFamily(registry, "poolpair.servers.up", null,
-                "Servers whose pool sees them up (observed 'up' in /api/status), per pool");
-        servers = new GaugeFamily(registry, "poolpair.servers", null, "Servers in the pool, per pool");
-        routingGroups = new GaugeFamily(registry, "poolpair.routing.groups", null,
-                "Routing groups of a Front End pool per state (healthy, degraded, quorum-loss, lost, offline)");
+        serversUp = GaugeFamily.serversUp(registry);
+        servers = GaugeFamily.servers(registry);
+        routingGroups = GaugeFamily.routingGroups(registry);
         users = new GaugeFamily(registry, "poolpair.users", null,
                 "Users of a home Front End pool per mode (normal, resiliency, signed-out)");
-        backupLag = new GaugeFamily(registry, "poolpair.backup.lag", "seconds",
-                "Backup Service replication lag per direction: age of the oldest write not shipped yet, emulated seconds");
-        backupPending = new GaugeFamily(registry, "poolpair.backup.pending", "writes",
-                "Backup Service writes waiting to be shipped, per direction");
+        backupLag = GaugeFamily.backupLag(registry);
+        backupPending = GaugeFamily.backupPending(registry);
         Gauge.builder("poolpair.emulated", deployment, d -> d.clock().now().emulatedMs() / 1000.0)
                 .description("Emulated time since the run's emulated zero")
                 .baseUnit("seconds").register(registry);

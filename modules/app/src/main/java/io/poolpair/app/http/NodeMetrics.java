@@ -56,17 +56,13 @@ final class NodeMetrics implements AutoCloseable {
     NodeMetrics(ClusterDeployment deployment, Supplier<CompletableFuture<NodeControlPlane.Snapshot>> snapshot) {
         this.snapshot = snapshot;
         this.events = deployment.events();
-        serversUp = new GaugeFamily(registry, "poolpair.servers.up", null,
-                "Servers whose pool sees them up (observed 'up' in /api/status), per pool, as this node's asks see it");
-        servers = new GaugeFamily(registry, "poolpair.servers", null, "Servers in the pool, per pool");
-        routingGroups = new GaugeFamily(registry, "poolpair.routing.groups", null,
-                "Routing groups of a Front End pool per state (healthy, degraded, quorum-loss, lost, offline)");
+        serversUp = GaugeFamily.serversUp(registry);
+        servers = GaugeFamily.servers(registry);
+        routingGroups = GaugeFamily.routingGroups(registry);
         users = new GaugeFamily(registry, "poolpair.users.served", null,
                 "Users of a Front End pool its Front Ends serve now (offered minus unserved)");
-        backupLag = new GaugeFamily(registry, "poolpair.backup.lag", "seconds",
-                "Backup Service replication lag per direction: age of the oldest write not shipped yet, emulated seconds");
-        backupPending = new GaugeFamily(registry, "poolpair.backup.pending", "writes",
-                "Backup Service writes waiting to be shipped, per direction");
+        backupLag = GaugeFamily.backupLag(registry);
+        backupPending = GaugeFamily.backupPending(registry);
         Gauge.builder("poolpair.emulated", deployment, d -> d.clock().now().emulatedMs() / 1000.0)
                 .description("Emulated time since the run's emulated zero").baseUnit("seconds").register(registry);
         Gauge.builder("poolpair.node.answered", answered, AtomicInteger::get)
