@@ -100,7 +100,9 @@ class ClusterDashboardTest {
         assertThat(get(b2, "/", null).body()).contains("<title>");
 
         // a fault injected through a1 (site-a) shows in the stream of b3 (site-b)
-        Stream<String> lines = stream(b3, "/api/events?from=" + run.path("events").asLong(), null);
+        // (indexes are per node: b3's own count, not b2's)
+        long b3Events = json(get(b3, "/api/run", null)).path("events").asLong();
+        Stream<String> lines = stream(b3, "/api/events?from=" + b3Events, null);
         BlockingQueue<String[]> events = collect(lines);
         long from = System.currentTimeMillis();
         HttpResponse<String> kill = post(a1, "/api/faults", "{\"fault\":\"kill\",\"server\":\"a-fe4\"}", TOKEN);
