@@ -77,6 +77,7 @@
       if (app.run.clock === 'virtual') info.push('virtual clock');
       else if (app.run.timeScale) info.push('time-scale ' + app.run.timeScale);
       if (app.run.runFolder) info.push(app.run.runFolder);
+      if (app.run.node) info.push('cluster node ' + app.run.node + ' (' + app.run.site + ')');
       $('run-info').textContent = info.join(' · ');
       app.state = S.initial(app.topo);
       build();
@@ -274,8 +275,9 @@
       var sec = h('section', { class: 'site', 'data-site': site.name });
       var head = h('div', { class: 'head' });
       head.appendChild(h('h2', null, site.name));
-      head.appendChild(siteButton('kill-site', 'Kill site', site.name, live));
-      head.appendChild(siteButton('heal-site', 'Heal site', site.name, live));
+      var siteFaults = live && app.run.siteFaults !== false;   // a cluster node: kill the site's nodes instead
+      head.appendChild(siteButton('kill-site', 'Kill site', site.name, siteFaults));
+      head.appendChild(siteButton('heal-site', 'Heal site', site.name, siteFaults));
       sec.appendChild(head);
       site.pools.forEach(function (name) {
         var p = app.topo.pools.filter(function (x) { return x.name === name; })[0];

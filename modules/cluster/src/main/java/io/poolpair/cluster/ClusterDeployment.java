@@ -50,7 +50,9 @@ import java.util.concurrent.CompletionStage;
  *       (its users): Pekko runs each on the oldest node of the site (a data center) and starts it again on the next
  *       one when that node leaves or is downed; a new supervisor rebuilds its pool from its servers' reports;</li>
  *   <li>a membership watcher: a node of its site that becomes unreachable or is removed takes its servers down at
- *       once in their pools, before their missed heartbeats would.</li>
+ *       once in their pools, before their missed heartbeats would;</li>
+ *   <li>a bridge of its event bus to the deployment's event topic ({@link DeploymentEvents}): every node receives the
+ *       events of every node, for its dashboard.</li>
  * </ul>
  * Cross-site pool pairs (Backup Service, pool failover) are not distributed yet: see docs/cluster.md.
  */
@@ -63,11 +65,18 @@ public final class ClusterDeployment {
     private final Map<String, ActorRef<PoolUsers.Command>> users = new LinkedHashMap<>();
     /** The pools of this node's site. */
     private final List<String> sitePools = new ArrayList<>();
+    private final EmulatorSettings settings;
+    private final EmulationClock clock;
+    private final DeploymentEvents events;
 
-    private ClusterDeployment(ActorSystem<?> system, Topology topology, NodeSpec self) {
+    private ClusterDeployment(ActorSystem<?> system, Topology topology, NodeSpec self, EmulatorSettings settings,
+                              EmulationClock clock, DeploymentEvents events) {
         this.system = system;
         this.topology = topology;
         this.self = self;
+        this.settings = settings;
+        this.clock = clock;
+        this.events = events;
     }
 
     /**
@@ -82,7 +91,8 @@ public final class ClusterDeployment {
         ActorSystem<?> system = node.system();
         EventBus bus = node.events();
         EmulationClock clock = new EmulationClock.ScaledWallClock(settings.timeScale(), runStartWallMs);
-        ClusterDeployment d = new ClusterDeployment(system, topology, self);
+        ClusterDeployment d = new ClusterDeployment(system, topology, self, settings, clock,
+                DeploymentEvents.start(system, self.name(), bus));
         String site = self.site();
         int siteNodes = placement.nodesIn(site).size();
         Map<String, String> nodeOf = new LinkedHashMap<>();
@@ -173,6 +183,14 @@ public final class ClusterDeployment {
     public NodeSpec self() { return self; }
 
     public Topology topology() { return topology; }
+
+    public EmulatorSettings settings() { return settings; }
+
+    /** The run's emulated time, shared by every node (the same emulated zero). */
+    public EmulationClock clock() { return clock; }
+
+    /** The events of the whole deployment as this node receives them (every node's, merged in arrival order). */
+    public DeploymentEvents events() { return events; }
 
     /** The supervisors (singleton proxies) of every pool, by name, this site's first. */
     public Map<String, ActorRef<PoolProtocol.Command>> pools() { return java.util.Collections.unmodifiableMap(pools); }

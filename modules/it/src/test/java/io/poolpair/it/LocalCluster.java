@@ -68,6 +68,11 @@ final class LocalCluster implements AutoCloseable {
 
     /** Starts every node of the topology's placement at once, each on a free cluster port and a free HTTP port. */
     static LocalCluster start(Path topologyFile) throws IOException {
+        return start(topologyFile, List.of());
+    }
+
+    /** The same, with more arguments for every node's {@code poolpair node} (e.g. {@code --token T}). */
+    static LocalCluster start(Path topologyFile, List<String> moreArgs) throws IOException {
         Path jar = jar();
         Topology t = TopologyLoader.load(topologyFile);
         Placement placement = t.placement();
@@ -88,6 +93,7 @@ final class LocalCluster implements AutoCloseable {
                 cmd.addAll(List.of("-jar", jar.toString(), "node", "--topology", topologyFile.toString(), "--node", n.name(),
                         "--host", "127.0.0.1", "--port", Integer.toString(ports.get(n.name())), "--seed", String.join(",", seeds),
                         "--http-port", "0", "--run-start", runStart, "--out", folder.toString()));
+                cmd.addAll(moreArgs);
                 c.nodes.put(n.name(), new NodeProcess(n.name(), n.site(), cmd, folder.resolve(n.name() + ".log"), c::changed));
             }
         } catch (IOException | RuntimeException e) {

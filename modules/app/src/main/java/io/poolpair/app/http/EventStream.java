@@ -19,7 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -78,52 +78,98 @@ final class EventStream {
         return Integer.parseInt(t);
     }
 
+    /**
+     * Where a live stream's events come from: a deployment's event bus, or a cluster node's merged events. {@code T} is
+     * an event with its index; the SSE message is made from it on the stream, not where it is published.
+     */
+    interface Log<T> {
+        /** Subscribes {@code listener} (which must not wait) and returns the events already there from {@code from} on. */
+        Catchup<T> subscribeFrom(long from, java.util.function.Consumer<T> listener);
+
+        void unsubscribe(Object subscription);
+
+        long index(T event);
+
+        ServerSentEvent message(T event);
+    }
+
+    /** The events already there from the index asked for on, and the handle {@link Log#unsubscribe} takes. */
+    record Catchup<T>(List<T> past, Object subscription) {}
+
+    /** A deployment's event bus (it must keep its history) as a {@link Log}. */
+    static Log<EventBus.Indexed> of(EventBus bus) {
+        return new Log<>() {
+            @Override
+            public Catchup<EventBus.Indexed> subscribeFrom(long from, java.util.function.Consumer<EventBus.Indexed> listener) {
+                EventBus.Catchup c = bus.subscribeFrom((int) Math.min(Integer.MAX_VALUE, from), listener);
+                List<EventBus.Indexed> past = new java.util.ArrayList<>(c.past().size());
+                for (int i = 0; i < c.past().size(); i++) past.add(new EventBus.Indexed(c.from() + i, c.past().get(i)));
+                return new Catchup<>(past, c.subscription());
+            }
+
+            @Override
+            @SuppressWarnings("unchecked")
+            public void unsubscribe(Object subscription) {
+                bus.unsubscribe((java.util.function.Consumer<FailoverEvent>) subscription);
+            }
+
+            @Override
+            public long index(EventBus.Indexed e) { return e.index(); }
+
+            @Override
+            public ServerSentEvent message(EventBus.Indexed e) { return EventStream.message(e); }
+        };
+    }
+
     /** The events of a running deployment from index {@code from} on: past ones first, then live ones. */
     static Source<ServerSentEvent, NotUsed> live(EventBus bus, int from) {
-        return live(bus, from, LIVE_BUFFER);
+        return live(of(bus), from, LIVE_BUFFER);
     }
 
     static Source<ServerSentEvent, NotUsed> live(EventBus bus, int from, int buffer) {
-        AtomicReference<EventBus.Catchup> catchup = new AtomicReference<>();
-        AtomicInteger behindAt = new AtomicInteger(-1);
-        Source<EventBus.Indexed, NotUsed> liveEvents = Source.<EventBus.Indexed>queue(buffer).mapMaterializedValue(queue -> {
-            catchup.set(bus.subscribeFrom(from, new Feed(bus, queue, from, behindAt, catchup)));
+        return live(of(bus), from, buffer);
+    }
+
+    /** The events of {@code log} from index {@code from} on: past ones first, then live ones. */
+    static <T> Source<ServerSentEvent, NotUsed> live(Log<T> log, long from, int buffer) {
+        AtomicReference<Catchup<T>> catchup = new AtomicReference<>();
+        AtomicLong behindAt = new AtomicLong(-1);
+        Source<T, NotUsed> liveEvents = Source.<T>queue(buffer).mapMaterializedValue(queue -> {
+            catchup.set(log.subscribeFrom(from, new Feed<>(log, queue, from, behindAt, catchup)));
             return NotUsed.getInstance();
         });
         // concat materializes both sides at once: the subscription is made before the past events go out, and the live
         // ones wait in the queue meanwhile
-        Source<EventBus.Indexed, NotUsed> past = Source.lazySource(() -> {
-                    EventBus.Catchup c = catchup.get();
-                    List<FailoverEvent> events = c.past();
-                    return Source.from(events).zipWithIndex().map(p -> new EventBus.Indexed(c.from() + p.second().intValue(), p.first()));
-                }).mapMaterializedValue(m -> NotUsed.getInstance());
+        Source<T, NotUsed> past = Source.lazySource(() -> Source.from(catchup.get().past()))
+                .mapMaterializedValue(m -> NotUsed.getInstance());
         return past.concat(liveEvents)
-                .map(EventStream::message)
+                .map(log::message)
                 .recover(FellBehind.class, () -> resync(behindAt.get(), buffer))
                 .keepAlive(HEARTBEAT, ServerSentEvent::heartbeat)
                 .watchTermination((mat, done) -> {
                     done.whenComplete((d, failure) -> {
-                        EventBus.Catchup c = catchup.get();
-                        if (c != null) bus.unsubscribe(c.subscription());
+                        Catchup<T> c = catchup.get();
+                        if (c != null) log.unsubscribe(c.subscription());
                     });
                     return NotUsed.getInstance();
                 });
     }
 
-    /** The bus's listener for one stream: offers each event to the stream's queue, never waits. */
-    private record Feed(EventBus bus, BoundedSourceQueue<EventBus.Indexed> queue, int from, AtomicInteger behindAt,
-                        AtomicReference<EventBus.Catchup> catchup) implements java.util.function.Consumer<EventBus.Indexed> {
+    /** The log's listener for one stream: offers each event to the stream's queue, never waits. */
+    private record Feed<T>(Log<T> log, BoundedSourceQueue<T> queue, long from, AtomicLong behindAt,
+                           AtomicReference<Catchup<T>> catchup) implements java.util.function.Consumer<T> {
         @Override
-        public void accept(EventBus.Indexed e) {
-            if (e.index() < from || queue.isCompleted()) return;
+        public void accept(T e) {
+            long index = log.index(e);
+            if (index < from || queue.isCompleted()) return;
             QueueOfferResult r = queue.offer(e);
             if (r.isEnqueued()) return;
             if (r == QueueOfferResult.dropped()) {
-                behindAt.compareAndSet(-1, e.index());
+                behindAt.compareAndSet(-1, index);
                 queue.fail(new FellBehind());
             }
-            EventBus.Catchup c = catchup.get();
-            if (c != null) bus.unsubscribe(c.subscription());
+            Catchup<T> c = catchup.get();
+            if (c != null) log.unsubscribe(c.subscription());
         }
     }
 
@@ -133,7 +179,7 @@ final class EventStream {
     }
 
     /** The message that ends a stream whose client fell behind: reload the state, then reconnect. */
-    static ServerSentEvent resync(int index, int buffer) {
+    static ServerSentEvent resync(long index, int buffer) {
         ObjectNode o = StatusJson.JSON.createObjectNode();
         o.put("reason", "the client fell more than " + buffer + " events behind: reload the state (GET /api/run,"
                 + " /api/status) and reconnect");

@@ -3,7 +3,6 @@ package io.poolpair.app.http;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -109,17 +108,13 @@ public final class Metrics implements AutoCloseable {
         this.deployment = deployment;
         this.bus = deployment.bus();
         this.history = bus.historyLog();
-        serversUp = new GaugeFamily("poolpair.servers.up", null,
-                "Servers whose pool sees them up (observed 'up' in /api/status), per pool");
-        servers = new GaugeFamily("poolpair.servers", null, "Servers in the pool, per pool");
-        routingGroups = new GaugeFamily("poolpair.routing.groups", null,
-                "Routing groups of a Front End pool per state (healthy, degraded, quorum-loss, lost, offline)");
-        users = new GaugeFamily("poolpair.users", null,
+        serversUp = GaugeFamily.serversUp(registry);
+        servers = GaugeFamily.servers(registry);
+        routingGroups = GaugeFamily.routingGroups(registry);
+        users = new GaugeFamily(registry, "poolpair.users", null,
                 "Users of a home Front End pool per mode (normal, resiliency, signed-out)");
-        backupLag = new GaugeFamily("poolpair.backup.lag", "seconds",
-                "Backup Service replication lag per direction: age of the oldest write not shipped yet, emulated seconds");
-        backupPending = new GaugeFamily("poolpair.backup.pending", "writes",
-                "Backup Service writes waiting to be shipped, per direction");
+        backupLag = GaugeFamily.backupLag(registry);
+        backupPending = GaugeFamily.backupPending(registry);
         Gauge.builder("poolpair.emulated", deployment, d -> d.clock().now().emulatedMs() / 1000.0)
                 .description("Emulated time since the run's emulated zero")
                 .baseUnit("seconds").register(registry);
@@ -272,36 +267,6 @@ public final class Metrics implements AutoCloseable {
 
     private static String strip(String pool) {
         return pool.endsWith(" (CMS)") ? pool.substring(0, pool.length() - " (CMS)".length()) : pool;
-    }
-
-    /**
-     * Gauges of one name whose label sets come from each sample: values change in place, and a label set that a
-     * sample no longer has (the CMS direction after a CMS failover) is removed. Only the sampling thread writes.
-     */
-    private final class GaugeFamily {
-        private final MultiGauge gauge;
-        private final Map<Tags, Value> values = new HashMap<>();
-
-        GaugeFamily(String name, String baseUnit, String description) {
-            MultiGauge.Builder b = MultiGauge.builder(name).description(description);
-            if (baseUnit != null) b.baseUnit(baseUnit);
-            this.gauge = b.register(registry);
-        }
-
-        void set(Map<Tags, Double> sample) {
-            List<MultiGauge.Row<?>> rows = new ArrayList<>();
-            for (Map.Entry<Tags, Double> e : sample.entrySet()) {
-                Value v = values.computeIfAbsent(e.getKey(), k -> new Value());
-                v.value = e.getValue();
-                rows.add(MultiGauge.Row.of(e.getKey(), v, x -> x.value));
-            }
-            values.keySet().retainAll(sample.keySet());
-            gauge.register(rows, false);
-        }
-    }
-
-    private static final class Value {
-        volatile double value;
     }
 
     // --- the events ------------------------------------------------------------------------------------------

@@ -37,9 +37,11 @@ import java.util.function.Supplier;
 
 /**
  * The control plane of one cluster node (multi-node runs), on the node's HTTP port beside Pekko Management's
- * {@code /alive}, {@code /ready} and {@code /cluster/members}: the status of its site's pools (asked of their
- * supervisors wherever they run), faults into any server of its site, heal, and the end-of-run final read. Reads
- * are open; with a token every POST needs {@code Authorization: Bearer <token>}. Bad requests get one line.
+ * {@code /alive}, {@code /ready} and {@code /cluster/members}: the status of every pool and pair of the deployment
+ * (asked of their supervisors and users wherever they run), faults into any server, heal, admin verbs, the end-of-run
+ * final read; the dashboard (the page, {@code /api/topology}, {@code /api/run}, {@code /api/events} over the events of
+ * every node) and {@code /metrics} (docs/dashboard.md#cluster-mode, docs/http-api.md). Reads are open; with a token
+ * every POST needs {@code Authorization: Bearer <token>}. Bad requests get one line.
  */
 public final class NodeControlPlane extends AllDirectives {
 
@@ -48,19 +50,36 @@ public final class NodeControlPlane extends AllDirectives {
     private final ActorSystem<?> system;
     private final ClusterDeployment deployment;
     private final String token;
+    private final Dashboard dashboard;
+    private final NodeMetrics metrics;
 
-    private NodeControlPlane(ActorSystem<?> system, ClusterDeployment deployment, String token) {
+    private NodeControlPlane(ActorSystem<?> system, ClusterDeployment deployment, String token, RunInfo run) {
         this.system = system;
         this.deployment = deployment;
         this.token = token;
+        this.dashboard = new Dashboard(new NodeReads(deployment, run, token != null));
+        this.metrics = new NodeMetrics(deployment, this::snapshot);
     }
 
     /** Binds the node's routes plus {@code management} (Pekko Management's) on {@code bind:port}. */
     public static CompletionStage<ServerBinding> bind(ActorSystem<?> system, ClusterDeployment deployment, String token,
                                                       String bind, int port, Route management) {
-        NodeControlPlane cp = new NodeControlPlane(system, deployment, token);
+        return bind(system, deployment, token, bind, port, management,
+                RunInfo.live(null, null, deployment.settings()));
+    }
+
+    /** The same, with what the dashboard's {@code GET /api/run} says about the run. */
+    public static CompletionStage<ServerBinding> bind(ActorSystem<?> system, ClusterDeployment deployment, String token,
+                                                      String bind, int port, Route management, RunInfo run) {
+        NodeControlPlane cp = new NodeControlPlane(system, deployment, token, run);
         Route all = cp.handleExceptions(cp.exceptions(), () -> cp.handleRejections(cp.rejections(),
-                () -> cp.concat(cp.pathPrefix("api", cp::api), management))).seal();
+                () -> cp.concat(
+                        cp.path("metrics", () -> cp.get(() -> cp.complete(cp.metrics.scrape()))),
+                        cp.path("reset", () -> cp.post(() -> cp.change(body -> cp.healAll()))),
+                        cp.pathPrefix("api", cp::api),
+                        cp.dashboard.route(),
+                        management))).seal();
+        system.getWhenTerminated().thenRun(cp.metrics::close);
         return Http.get(system).newServerAt(bind, port).bind(all);
     }
 
@@ -106,76 +125,118 @@ public final class NodeControlPlane extends AllDirectives {
 
     // ------------------------------------------------------------------ reads
 
-    private CompletionStage<HttpResponse> status() {
-        List<CompletableFuture<ObjectNode>> pools = new ArrayList<>();
-        for (Map.Entry<String, ActorRef<PoolProtocol.Command>> e : deployment.pools().entrySet()) {
-            pools.add(ask(e.getKey(), e.getValue(), false));
-        }
-        List<CompletableFuture<ObjectNode>> pairs = new ArrayList<>();
-        for (Map.Entry<String, ActorRef<PoolUsers.Command>> e : deployment.users().entrySet()) {
-            pairs.add(pair(e.getKey(), e.getValue()));
-        }
-        List<CompletableFuture<?>> all = new ArrayList<>(pools);
-        all.addAll(pairs);
+    /**
+     * What every pool's supervisor and every Front End pool's users answer now, asked wherever they run; a pool or pair
+     * that does not answer within {@link #ASK} maps to null.
+     */
+    record Snapshot(long emulatedMs, Map<String, PoolView> pools, Map<String, PoolUsers.PairStatus> pairs) {}
+
+    CompletableFuture<Snapshot> snapshot() {
+        long now = deployment.clock().now().emulatedMs();
+        Map<String, CompletableFuture<PoolView>> pools = new java.util.LinkedHashMap<>();
+        deployment.pools().forEach((name, ref) -> pools.put(name, AskPattern.<PoolProtocol.Command, PoolView>ask(ref,
+                PoolProtocol.GetStatus::new, ASK, system.scheduler()).toCompletableFuture().exceptionally(ex -> null)));
+        Map<String, CompletableFuture<PoolUsers.PairStatus>> pairs = new java.util.LinkedHashMap<>();
+        deployment.users().forEach((name, ref) -> pairs.put(name, AskPattern.<PoolUsers.Command, PoolUsers.PairStatus>ask(ref,
+                PoolUsers.GetPair::new, ASK, system.scheduler()).toCompletableFuture().exceptionally(ex -> null)));
+        List<CompletableFuture<?>> all = new ArrayList<>(pools.values());
+        all.addAll(pairs.values());
         return CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).thenApply(v -> {
-            ObjectNode out = StatusJson.JSON.createObjectNode();
+            Map<String, PoolView> p = new java.util.LinkedHashMap<>();
+            pools.forEach((k, f) -> p.put(k, f.join()));
+            Map<String, PoolUsers.PairStatus> q = new java.util.LinkedHashMap<>();
+            pairs.forEach((k, f) -> q.put(k, f.join()));
+            return new Snapshot(now, p, q);
+        });
+    }
+
+    private CompletionStage<HttpResponse> status() {
+        return snapshot().thenApply(snap -> {
+            ObjectNode out = header(snap.emulatedMs());
             out.put("node", deployment.self().name());
             out.put("site", deployment.self().site());
             ArrayNode a = out.putArray("pools");
-            for (CompletableFuture<ObjectNode> p : pools) a.add(p.join());
+            Map<String, ObjectNode> byName = new java.util.HashMap<>();
+            snap.pools().forEach((name, view) -> {
+                ObjectNode o = view == null ? unanswered(name) : StatusJson.pool(view, List.of(), false);
+                byName.put(name, o);
+                a.add(o);
+            });
             ArrayNode b = out.putArray("pairs");
-            for (CompletableFuture<ObjectNode> p : pairs) b.add(p.join());
+            snap.pairs().forEach((name, p) -> b.add(pair(name, p, byName.get(name))));
             return ControlPlane.json(200, out);
         });
     }
 
+    private ObjectNode header(long emulatedMs) {
+        ObjectNode out = StatusJson.JSON.createObjectNode();
+        out.put("emulatedMs", emulatedMs);
+        out.put("emulated", io.poolpair.runtime.journal.EventBus.emulated(emulatedMs));
+        return out;
+    }
+
     private CompletionStage<HttpResponse> pool(String name) {
         ActorRef<PoolProtocol.Command> ref = deployment.pools().get(name);
-        if (ref == null) {
-            String where = deployment.topology().pool(name).map(p -> "it runs in site " + p.site() + ": ask a node there")
-                    .orElse("no such pool in the topology");
-            return CompletableFuture.completedFuture(ControlPlane.error(404, "pool " + name + ": " + where));
-        }
-        return ask(name, ref, true).thenApply(o -> ControlPlane.json(200, o));
-    }
-
-    private CompletableFuture<ObjectNode> ask(String name, ActorRef<PoolProtocol.Command> ref, boolean groups) {
+        if (ref == null) return CompletableFuture.completedFuture(ControlPlane.error(404, "pool: no pool named '" + name
+                + "' in " + deployment.topology().file()));
+        long now = deployment.clock().now().emulatedMs();
         return AskPattern.<PoolProtocol.Command, PoolView>ask(ref, PoolProtocol.GetStatus::new, ASK, system.scheduler())
-                .toCompletableFuture()
-                .thenApply(v -> StatusJson.pool(v, List.of(), groups))
-                .exceptionally(ex -> {
-                    ObjectNode o = StatusJson.JSON.createObjectNode();
-                    o.put("name", name);
-                    o.put("state", "unknown");
-                    o.put("detail", "its supervisor did not answer within " + ASK.toSeconds() + " s (it may be moving to another node)");
-                    return o;
+                .handle((v, ex) -> {
+                    ObjectNode out = header(now);
+                    out.set("pool", v == null ? unanswered(name) : StatusJson.pool(v, List.of(), true));
+                    return ControlPlane.json(200, out);
                 });
     }
 
-    private CompletableFuture<ObjectNode> pair(String pool, ActorRef<PoolUsers.Command> ref) {
-        return AskPattern.<PoolUsers.Command, PoolUsers.PairStatus>ask(ref, PoolUsers.GetPair::new, ASK, system.scheduler())
-                .toCompletableFuture()
-                .thenApply(p -> {
-                    ObjectNode o = StatusJson.JSON.createObjectNode();
-                    o.put("pool", p.pool());
-                    o.put("partner", p.partner());
-                    o.put("poolState", p.poolState());
-                    o.put("usersServedHere", p.usersHere());
-                    o.put("hostingPartnerUsers", p.hostingPartner());
-                    o.put("backup", p.backup());
-                    o.put("lagMs", p.lagMs());
-                    o.put("pending", p.pending());
-                    o.put("shippedAsOfMs", p.shippedAsOfMs());
-                    o.put("receivedAsOfMs", p.receivedAsOfMs());
-                    return o;
-                })
-                .exceptionally(ex -> {
-                    ObjectNode o = StatusJson.JSON.createObjectNode();
-                    o.put("pool", pool);
-                    o.put("poolState", "unknown");
-                    o.put("detail", "its site did not answer within " + ASK.toSeconds() + " s (down, or cut off from this node)");
-                    return o;
-                });
+    private static ObjectNode unanswered(String name) {
+        ObjectNode o = StatusJson.JSON.createObjectNode();
+        o.put("name", name);
+        o.put("state", "unknown");
+        o.put("detail", "its supervisor did not answer within " + ASK.toSeconds() + " s (it may be moving to another node)");
+        return o;
+    }
+
+    /**
+     * One Front End pool's half of its pair: the node's own fields, then the same in the shape of the single-JVM
+     * {@code /api/status} pairs that the dashboard reads ({@code pools}, {@code sides}, {@code backupService}, this
+     * half's direction only).
+     */
+    private static ObjectNode pair(String pool, PoolUsers.PairStatus p, ObjectNode poolJson) {
+        ObjectNode o = StatusJson.JSON.createObjectNode();
+        if (p == null) {
+            o.put("pool", pool);
+            o.put("poolState", "unknown");
+            o.put("detail", "its site did not answer within " + ASK.toSeconds() + " s (down, or cut off from this node)");
+            return o;
+        }
+        o.put("pool", p.pool());
+        o.put("partner", p.partner());
+        o.put("poolState", p.poolState());
+        o.put("usersServedHere", p.usersHere());
+        o.put("hostingPartnerUsers", p.hostingPartner());
+        o.put("backup", p.backup());
+        o.put("lagMs", p.lagMs());
+        o.put("pending", p.pending());
+        o.put("shippedAsOfMs", p.shippedAsOfMs());
+        o.put("receivedAsOfMs", p.receivedAsOfMs());
+        if (p.partner() == null) return o;
+        ArrayNode pools = o.putArray("pools");
+        pools.add(p.pool());
+        pools.add(p.partner());
+        ObjectNode side = o.putArray("sides").addObject();
+        side.put("pool", p.pool());
+        side.put("poolState", p.poolState());
+        JsonNode users = poolJson == null ? null : poolJson.get("usersByMode");
+        boolean served = users != null && users.path("normal").asInt() > 0;
+        side.put("mode", !p.usersHere() ? "normal" : served ? "normal" : "signed-out");
+        side.put("servedBy", !p.usersHere() ? p.partner() : served ? p.pool() : null);
+        ObjectNode d = o.putArray("backupService").addObject();
+        d.put("from", p.pool());
+        d.put("to", p.partner());
+        d.put("state", p.backup());
+        d.put("lagMs", p.lagMs());
+        d.put("pending", p.pending());
+        return o;
     }
 
     // ------------------------------------------------------------------ changes
@@ -311,6 +372,11 @@ public final class NodeControlPlane extends AllDirectives {
 
     private RejectionHandler rejections() {
         return RejectionHandler.newBuilder()
+                .handleAll(org.apache.pekko.http.javadsl.server.MethodRejection.class, rs -> extractRequest(req -> {
+                    String names = String.join(", ", rs.stream().map(r -> r.supported().name()).distinct().toList());
+                    return complete(ControlPlane.error(405, "method " + req.method().name() + " is not allowed on "
+                            + req.getUri().path() + ": use " + names));
+                }))
                 .handleNotFound(extractRequest(req -> complete(ControlPlane.error(404, "no such endpoint: " + req.method().name()
                         + " " + req.getUri().path() + " (see docs/http-api.md)"))))
                 .build()

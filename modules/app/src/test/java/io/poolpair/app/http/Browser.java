@@ -23,9 +23,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * A headless Chromium for the dashboard's tests, driven through Debian's {@code chromium} and {@code chromium-driver}
  * ({@code CHROME_BIN} and {@code CHROMEDRIVER} point elsewhere). The driver is given by path, so Selenium Manager never
  * downloads one. Without them the test is skipped with the reason, except under {@code CI=true}, where it fails: a
- * broken set-up must not pass unseen.
+ * broken set-up must not pass unseen. Public: modules/it's cluster dashboard test uses it too (app's test-jar).
  */
-final class Browser {
+public final class Browser {
 
     private Browser() {}
 
@@ -33,7 +33,7 @@ final class Browser {
      * Skips a test class that needs the browser, with the reason, when the browser is missing, unless under
      * {@code CI=true} ({@link #open} then fails): {@code @ExtendWith(Browser.Needed.class)}.
      */
-    static final class Needed implements ExecutionCondition {
+    public static final class Needed implements ExecutionCondition {
         @Override
         public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
             String why = missing();
@@ -43,7 +43,7 @@ final class Browser {
     }
 
     /** Why the browser cannot be driven, or null when it can. */
-    static String missing() {
+    public static String missing() {
         Path chrome = chrome();
         Path driver = driver();
         String missing = !Files.isExecutable(chrome) ? chrome.toString() : !Files.isExecutable(driver) ? driver.toString() : null;
@@ -57,7 +57,7 @@ final class Browser {
 
     private static Path driver() { return Path.of(env("CHROMEDRIVER", "/usr/bin/chromedriver")); }
 
-    static WebDriver open() {
+    public static WebDriver open() {
         String why = missing();
         if (why != null) {
             if (onCi()) fail(why + " (CI=true: a test that would be skipped fails)");
@@ -74,7 +74,7 @@ final class Browser {
     }
 
     /** Keeps a screenshot of the page as {@code target/screenshots/NAME.png}; returns its path. */
-    static Path screenshot(WebDriver driver, String name) {
+    public static Path screenshot(WebDriver driver, String name) {
         try {
             Path dir = Path.of("target", "screenshots");
             Files.createDirectories(dir);
