@@ -706,7 +706,8 @@
         setBadge(side.mode, p.users.mode);
         setText(side.servedBy, p.users.servedBy || '–');
       });
-      setText(pe.cms, pe.pools.indexOf(s.cmsPool) >= 0 ? 'Central Management Store: active on ' + s.cmsPool +
+      // a cluster node's status has no CMS (not modelled in a multi-node run): the line stays empty
+      if (s.cmsPool) setText(pe.cms, pe.pools.indexOf(s.cmsPool) >= 0 ? 'Central Management Store: active on ' + s.cmsPool +
         ', standby on ' + pe.pools.filter(function (x) { return x !== s.cmsPool; })[0] : 'Central Management Store: not in this pair (' + s.cmsPool + ')');
       if (!pr) return;
       var rows = Object.keys(pr.backup).sort().map(function (k) {
@@ -717,12 +718,12 @@
       var html = rows ? '<tr><th>direction</th><th>state</th><th>lag</th><th>queue</th></tr>' + rows
         : '<tr><td class="muted">no sync reported yet</td></tr>';
       if (pe.drawnBackup !== html) { pe.backup.innerHTML = html; pe.drawnBackup = html; }
-      setText(pe.lost, 'writes lost in failovers: ' + num(pr.lostWrites) +
+      if (pr.lostWrites !== undefined) setText(pe.lost, 'writes lost in failovers: ' + num(pr.lostWrites) +
         (pr.syncIntervalMs ? ' · sync every ' + Math.round(pr.syncIntervalMs / 1000) + ' s' : ''));
     });
     var cms = s.cmsPool, cmsPool = s.pools[cms];
-    setText(app.el.cms, cms + (cmsPool ? ' (' + cmsPool.site + ')' : ''));
-    setText(app.el.links, Object.keys(s.links).map(function (k) {
+    setText(app.el.cms, cms ? cms + (cmsPool ? ' (' + cmsPool.site + ')' : '') : 'not modelled in a multi-node run');
+    setText(app.el.links, Object.keys(s.links || {}).map(function (k) {
       var l = s.links[k];
       return 'link ' + l.sites.join(' ⇄ ') + ': ' + l.state + (l.state === 'slow' ? ' (' + Math.round(l.delayMs / 1000) + ' s)' : '');
     }).join('; '));
