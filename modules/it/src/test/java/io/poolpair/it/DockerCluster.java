@@ -21,11 +21,13 @@ import java.net.http.HttpResponse;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,13 +42,17 @@ import java.util.function.Predicate;
  * The two-site cluster of docker/docker-compose.yml made with Testcontainers: the image built from docker/Dockerfile
  * with the jar Maven packaged, networks site-a, site-b and wan (internal) with fixed subnets, six containers a1..b3
  * each on its site's network and on wan, named the way the compose file names them (extra hosts), every node's
- * folder bind-mounted under the test's run folder. Chaos is Docker's: kill, pause, network disconnect.
+ * folder bind-mounted under the test's run folder. Every node runs the emulation with one token and one run start
+ * (the image's entrypoint turns POOLPAIR_TOKEN and POOLPAIR_RUN_START into --token and --run-start). Chaos is
+ * Docker's: kill, pause, network disconnect; each is written to the run's nemesis history as scripts/cluster does.
  */
 final class DockerCluster implements AutoCloseable {
 
     static final int CLUSTER_PORT = 25520;
     static final int HTTP_PORT = 26520;
     static final List<String> NODES = List.of("a1", "a2", "a3", "b1", "b2", "b3");
+    /** The control-plane token of every node: each POST needs {@code Authorization: Bearer} it. */
+    static final String TOKEN = "docker-cluster-test";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration RECHECK = Duration.ofMillis(250);
 
@@ -56,6 +62,8 @@ final class DockerCluster implements AutoCloseable {
     final Network siteB;
     final Network wan;
     final Map<String, Node> nodes = new LinkedHashMap<>();
+    /** The run's emulated zero, epoch ms: every node's --run-start. */
+    final long runStart = System.currentTimeMillis();
     private final DockerClient docker = DockerClientFactory.instance().client();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -112,7 +120,8 @@ final class DockerCluster implements AutoCloseable {
             Node n = new Node(image, name, site, ip(name, true), wan.getId(), dir)
                     .withNetwork(a ? siteA : siteB)
                     .withCreateContainerCmdModifier(cmd -> cmd.withHostName(name).withIpv4Address(ip(name, false)).withUser(user))
-                    .withEnv("POOLPAIR_TOKEN", "docker-cluster-test")
+                    .withEnv("POOLPAIR_TOKEN", TOKEN)
+                    .withEnv("POOLPAIR_RUN_START", Long.toString(runStart))
                     .withFileSystemBind(runDir.toString(), "/runs", BindMode.READ_WRITE)
                     .withExposedPorts(HTTP_PORT)
                     .withCommand("node", "--topology", "examples/cluster-two-sites.conf", "--node", name, "--host", name,
@@ -141,16 +150,26 @@ final class DockerCluster implements AutoCloseable {
 
     // --- chaos ------------------------------------------------------------------------------------------------------
 
-    void kill(Node n) { docker.killContainerCmd(n.getContainerId()).withSignal("KILL").exec(); }
+    void kill(Node n) {
+        docker.killContainerCmd(n.getContainerId()).withSignal("KILL").exec();
+        nemesis("fault", "kill-node", n.name, "docker kill");
+    }
 
-    void pause(Node n) { docker.pauseContainerCmd(n.getContainerId()).exec(); }
+    void pause(Node n) {
+        docker.pauseContainerCmd(n.getContainerId()).exec();
+        nemesis("fault", "pause-node", n.name, "docker pause");
+    }
 
-    void unpause(Node n) { docker.unpauseContainerCmd(n.getContainerId()).exec(); }
+    void unpause(Node n) {
+        docker.unpauseContainerCmd(n.getContainerId()).exec();
+        nemesis("heal", "resume-node", n.name, "docker unpause");
+    }
 
     /** Cuts a site's nodes off wan: the site stays whole, the other site is out of its reach. */
     void partition(String site) {
         for (Node n : site(site)) docker.disconnectFromNetworkCmd().withNetworkId(wan.getId()).withContainerId(n.getContainerId())
                 .withForce(true).exec();
+        nemesis("fault", "cut-link", site, "partition: " + site + " cut off the wan network");
     }
 
     /** Connects a site's nodes to wan again, at their fixed addresses. */
@@ -158,6 +177,36 @@ final class DockerCluster implements AutoCloseable {
         for (Node n : site(site)) docker.connectToNetworkCmd().withNetworkId(wan.getId()).withContainerId(n.getContainerId())
                 .withContainerNetwork(new ContainerNetwork().withIpamConfig(new ContainerNetwork.Ipam().withIpv4Address(n.wanIp)))
                 .exec();
+        nemesis("heal", "heal-link", site, site + " connected to the wan network again");
+    }
+
+    /**
+     * One line of RUN/nemesis/history.jsonl, as scripts/cluster writes it: poolpair check merges it with the nodes'
+     * histories, and the checkers time the users' outages from the faults.
+     */
+    private void nemesis(String category, String f, String target, String detail) {
+        long now = System.currentTimeMillis();
+        double scale = timeScale();
+        var line = JSON.createObjectNode().put("type", "ok").put("process", "nemesis").put("category", category).put("f", f)
+                .put("value", target).put("detail", detail).put("em", Math.round((now - runStart) * scale)).put("wall", now);
+        try {
+            Path dir = Files.createDirectories(runDir.resolve("nemesis"));
+            Files.writeString(dir.resolve("history.jsonl"), JSON.writeValueAsString(line) + "\n", StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The emulated ms per wall ms, from a node's history header (10 when none is written yet). */
+    private double timeScale() {
+        for (Node n : nodes.values()) {
+            for (JsonNode h : lines(n.dir.resolve("history.jsonl"))) {
+                if (h.has("timeScale")) return h.path("timeScale").asDouble(10);
+                break;
+            }
+        }
+        return 10;
     }
 
     List<Node> site(String site) { return nodes.values().stream().filter(n -> n.site.equals(site)).toList(); }
@@ -219,10 +268,56 @@ final class DockerCluster implements AutoCloseable {
         }
     }
 
+    /** A POST's answer: the status (0 when the node does not answer) and the body. */
+    record Answer(int status, String body) {}
+
+    /** POSTs a JSON body to the node's control plane with the run's token, through its published port. */
+    Answer post(Node n, String path, String body, Duration timeout) throws InterruptedException {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(n.url(path))).timeout(timeout)
+                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + TOKEN)
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            return new Answer(r.statusCode(), r.body());
+        } catch (IOException e) {
+            return new Answer(0, e.toString());
+        }
+    }
+
+    /** Every node's events.jsonl (a pool's events are written where its supervisor runs), in node order. */
+    List<JsonNode> events() {
+        List<JsonNode> out = new ArrayList<>();
+        for (Node n : nodes.values()) out.addAll(events(n));
+        return out;
+    }
+
+    /** The events of the given nodes written at or after {@code wallMs}. */
+    List<JsonNode> eventsSince(long wallMs, Collection<Node> of) {
+        List<JsonNode> out = new ArrayList<>();
+        for (Node n : of) {
+            for (JsonNode e : events(n)) if (e.path("wallMs").asLong() >= wallMs) out.add(e);
+        }
+        return out;
+    }
+
+    /** How many lines of every node's history.jsonl match (the users' operations, written where they run). */
+    long historyLines(Predicate<String> p) {
+        long count = 0;
+        for (Node n : nodes.values()) {
+            Path f = n.dir.resolve("history.jsonl");
+            if (!Files.isRegularFile(f)) continue;
+            try (var l = Files.lines(f)) {
+                count += l.filter(p).count();
+            } catch (IOException | java.io.UncheckedIOException e) {
+                // being written: counted next time
+            }
+        }
+        return count;
+    }
+
     /** The node's cluster.jsonl: what it saw of the cluster, in order. */
     static List<JsonNode> membership(Node n) { return lines(n.dir.resolve("cluster.jsonl")); }
 
-    /** The node's events.jsonl: its run markers now; once pools run on nodes, their failover events too. */
+    /** The node's events.jsonl: its run markers, and the events of the pools whose supervisors run on it. */
     static List<JsonNode> events(Node n) { return lines(n.dir.resolve("events.jsonl")); }
 
     static boolean saw(Node observer, String type, String about) {
@@ -246,18 +341,20 @@ final class DockerCluster implements AutoCloseable {
         List<JsonNode> out = new ArrayList<>();
         try {
             for (String l : Files.readAllLines(file)) {
-                if (!l.isBlank()) out.add(JSON.readTree(l));
+                if (l.isBlank()) continue;
+                try {
+                    out.add(JSON.readTree(l));
+                } catch (IOException e) {
+                    // the last line, being written: the next check sees it
+                }
             }
         } catch (IOException e) {
-            // not written yet, or a line being written: the next check sees it
+            // not written yet: the next check sees it
         }
         return out;
     }
 
-    /**
-     * Waits until a line of the node's {@code events.jsonl} matches, and returns it. This is where the failover
-     * assertions go once the pools run on the nodes: {@code awaitEvent(a1.dir, e -> type(e, "primary-promoted"))}.
-     */
+    /** Waits until a line of the node's {@code events.jsonl} matches, and returns it. */
     JsonNode awaitEvent(Path nodeDir, Predicate<JsonNode> predicate) throws Exception {
         return awaitEvent(nodeDir, predicate, "an event in " + nodeDir.resolve("events.jsonl"), Duration.ofSeconds(60));
     }
