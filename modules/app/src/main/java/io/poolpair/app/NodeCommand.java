@@ -41,14 +41,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * {@code poolpair node}: starts one node of a topology's placement as a member of a Pekko Cluster and runs until
- * SIGTERM (a graceful leave) or SIGKILL (docs/cluster.md). It serves Pekko Management on its HTTP port: {@code /alive},
- * {@code /ready} (200 once the node is Up) and {@code /cluster/members}.
+ * {@code poolpair node}: starts one node of a topology's placement as a member of a Pekko Cluster, runs its share of the
+ * emulation ({@link ClusterDeployment}) and runs until SIGTERM (a graceful leave) or SIGKILL (docs/cluster.md). Its
+ * HTTP port serves Pekko Management ({@code /alive}, {@code /ready}, {@code /cluster/members}) and the node's control
+ * plane and dashboard ({@link NodeControlPlane}).
  */
 @Command(name = "node", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Start one node of a multi-node run: a member of a Pekko Cluster in its site's data center "
                 + "(docs/cluster.md). It runs until SIGTERM (leaves the cluster, exit 0) or until the cluster removes it "
-                + "(exit 1). It does not run its servers yet: the pools are not distributed.",
+                + "(exit 1). It runs the servers its placement gives it and, on its site's oldest node, the site's pool "
+                + "supervisors and users; its HTTP port serves the control plane and the dashboard.",
                 "Exit codes: 0 left, 1 removed by the cluster, 2 bad input (a topology without placement, an unknown "
                         + "node, a port that is taken)."})
 public final class NodeCommand implements java.util.concurrent.Callable<Integer> {

@@ -54,7 +54,8 @@ import java.util.concurrent.CompletionStage;
  *   <li>a bridge of its event bus to the deployment's event topic ({@link DeploymentEvents}): every node receives the
  *       events of every node, for its dashboard.</li>
  * </ul>
- * Cross-site pool pairs (Backup Service, pool failover) are not distributed yet: see docs/cluster.md.
+ * A paired pool's users actor is also its half of the pool pair: the Backup Service to the partner's site and the
+ * failover and failback between them (docs/cluster.md, "Pool pairs across sites").
  */
 public final class ClusterDeployment {
 

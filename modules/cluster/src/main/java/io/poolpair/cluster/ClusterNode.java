@@ -31,8 +31,7 @@ import java.util.function.Consumer;
  * TCP, in the data center named after its site, with the Split Brain Resolver on (settings and their reasons:
  * {@code poolpair/cluster.conf}, docs/cluster.md). It logs and journals every membership change it sees
  * ({@code cluster.jsonl}) and writes its own {@code events.jsonl}.
- *
- * <p>What it does not do yet: run the servers the placement gives it. The pools are not distributed.
+ * The emulation's share of the node is started on it by {@link ClusterDeployment}.
  */
 public final class ClusterNode implements AutoCloseable {
 

@@ -11,7 +11,7 @@ import java.util.List;
  * @param host    the host name or address it listens on and is known by (Artery canonical hostname)
  * @param port    the Artery TCP port; 0 picks a free one (fine for a node that is no seed)
  * @param seeds   the seed nodes, in order (the first may start a new cluster on its own)
- * @param servers the servers the placement puts on this node (not run yet: see docs/cluster.md)
+ * @param servers the servers the placement puts on this node
  * @param folder  the node's folder: {@code events.jsonl}, {@code cluster.jsonl}
  */
 public record NodeSettings(String node, String site, String host, int port, List<Seed> seeds, List<String> servers,
