@@ -531,7 +531,8 @@ public final class FrontEndPoolSupervisor extends PoolSupervisor {
             int idx = s.indexes().get(k);
             boolean ok = s.acknowledged().get(k);
             if (b == null) {
-                // answered after the users timed out: a write the replicas hold stays known, so that it is flushed
+                // answered after the users timed out (their history says info: they cannot know): the pool does not
+                // count the write; the replicas that hold it report it to a new supervisor, and either way is right
                 continue;
             }
             if (b.results[idx] != null) continue;
