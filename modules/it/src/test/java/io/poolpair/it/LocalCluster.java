@@ -34,7 +34,8 @@ import java.util.function.Supplier;
 final class LocalCluster implements AutoCloseable {
 
     /** The JVM flags of every node: small heaps, the machine is shared (2 cores). */
-    static final List<String> JVM_FLAGS = List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k");
+    static final List<String> JVM_FLAGS = List.of("-Xmx128m", "-XX:MaxNewSize=16m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            "-Xss512k");
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration RECHECK = Duration.ofMillis(250);

@@ -568,16 +568,26 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
 
     // ------------------------------------------------------------------ failover and failback
 
+    /** A verb cannot start without a partner, or while another verb or the final read runs: refused, with why. */
+    private boolean cannotStart(ActorRef<Reply> replyTo) {
+        String why = half == null ? pool.name() + " has no partner pool"
+                : busy != null || finalReadTo != null
+                ? "a " + (busy != null ? busy : "final read") + " is already running at " + pool.name() : null;
+        if (why != null) replyTo.tell(Reply.refused(why));
+        return why != null;
+    }
+
+    /** The running verb is done: recorded in the history and answered. */
+    private void finish(String message) {
+        busy = null;
+        if (adminVerb != null) admin(HistoryRecord.Type.OK, message);
+        adminReply.tell(Reply.ok(message));
+        adminReply = null;
+    }
+
     private Behavior<Command> onFailover(Failover f) {
         Time now = clock.now();
-        if (half == null) {
-            f.replyTo().tell(Reply.refused(pool.name() + " has no partner pool"));
-            return this;
-        }
-        if (busy != null || finalReadTo != null) {
-            f.replyTo().tell(Reply.refused("a " + (busy != null ? busy : "final read") + " is already running at " + pool.name()));
-            return this;
-        }
+        if (cannotStart(f.replyTo())) return this;
         adminVerb = "failover-pool";
         adminArgs = "{disaster=" + f.disaster() + ", pool=" + f.home() + "}";
         admin(HistoryRecord.Type.INVOKE, null);
@@ -647,22 +657,12 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
         bus.publish(new FailoverEvent.AdminVerbFinished(now, Where.pool(partnerSpec.site(), partnerSpec.name()), "failover-pool",
                 r.message()));
         startUsers(partnerSpec);
-        busy = null;
-        if (adminVerb != null) admin(HistoryRecord.Type.OK, r.message());
-        adminReply.tell(Reply.ok(r.message()));
-        adminReply = null;
+        finish(r.message());
     }
 
     private Behavior<Command> onFailback(Failback f) {
         Time now = clock.now();
-        if (half == null) {
-            f.replyTo().tell(Reply.refused(pool.name() + " has no partner pool"));
-            return this;
-        }
-        if (busy != null || finalReadTo != null) {
-            f.replyTo().tell(Reply.refused("a " + (busy != null ? busy : "final read") + " is already running at " + pool.name()));
-            return this;
-        }
+        if (cannotStart(f.replyTo())) return this;
         adminVerb = "failback-pool";
         adminArgs = "{pool=" + f.home() + "}";
         admin(HistoryRecord.Type.INVOKE, null);
@@ -695,10 +695,7 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
         bus.publishAll(r.events());
         bus.publish(new FailoverEvent.AdminVerbFinished(now, Where.pool(partnerSpec.site(), partnerSpec.name()), "failback-pool",
                 r.message()));
-        busy = null;
-        if (adminVerb != null) admin(HistoryRecord.Type.OK, r.message());
-        adminReply.tell(Reply.ok(r.message()));
-        adminReply = null;
+        finish(r.message());
         return this;
     }
 
