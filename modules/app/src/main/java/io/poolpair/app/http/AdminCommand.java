@@ -11,8 +11,8 @@ import java.util.concurrent.Callable;
 
 /** {@code poolpair admin VERB}: runs an admin verb on a running emulation through its control plane. */
 @Command(name = "admin", mixinStandardHelpOptions = true,
-        description = {"Run an admin verb (docs/admin-verbs.md) on a running 'poolpair run --http-port N' through its control"
-                + " plane, and print the answer.",
+        description = {"Run an admin verb (docs/admin-verbs.md) on a running 'poolpair run --http-port N', or a cluster node (--url of any node),"
+                + " through its control plane, and print the answer.",
                 "Exit 0 done, 1 refused (the reason is printed), 2 bad input or no control plane."})
 public final class AdminCommand implements Callable<Integer> {
 
