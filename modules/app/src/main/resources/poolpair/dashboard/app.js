@@ -541,7 +541,8 @@
     if (!b || b.disabled) return;
     var a = b.getAttribute('data-act');
     var server = b.getAttribute('data-server-name'), site = b.getAttribute('data-site-name');
-    if (a === 'kill-site') act('kill site ' + site + ' (every server, and its Front End pools\' back ends)', '/api/faults', { fault: 'kill-site', site: site });
+    if (a === 'kill-site') act('kill site ' + site + (app.run.node ? ' (every server of its pools; its nodes keep running)'
+      : ' (every server, and its Front End pools\' back ends)'), '/api/faults', { fault: 'kill-site', site: site });
     else if (a === 'heal-site') act('heal site ' + site, '/api/heal', { site: site });
     else if (a === 'heal') act('heal ' + server, '/api/heal', { server: server });
     else act(a + ' ' + server, '/api/faults', { fault: a, server: server });

@@ -134,6 +134,23 @@ class ClusterDashboardTest {
         HttpResponse<String> wrongMethod = get(b2, "/api/faults", null);
         assertThat(wrongMethod.statusCode()).isEqualTo(405);
         assertThat(wrongMethod.body().strip()).doesNotContain("\n").startsWith("{\"error\":");
+
+        // a whole site's servers killed from a node of the other site (the page's Kill site), then healed
+        HttpResponse<String> noSite = post(b2, "/api/faults", "{\"fault\":\"kill-site\",\"site\":\"site-z\"}", TOKEN);
+        assertThat(noSite.statusCode()).isEqualTo(400);
+        assertThat(noSite.body()).contains("site-z");
+        long siteFrom = System.currentTimeMillis();
+        HttpResponse<String> killSite = post(b2, "/api/faults", "{\"fault\":\"kill-site\",\"site\":\"site-a\"}", TOKEN);
+        assertThat(killSite.statusCode()).as(killSite.body()).isEqualTo(200);
+        assertThat(killSite.body()).contains("a-fe1").contains("a-edge1").contains("a-dir1");
+        cluster.await("site-a's pool quorum lost after its servers were killed", Duration.ofSeconds(60), () -> cluster.events().stream()
+                .anyMatch(e -> e.path("wallMs").asLong() >= siteFrom && e.path("type").asText().equals("pool-quorum-lost")
+                        && e.path("pool").asText().equals("pool-a")), () -> "no pool-quorum-lost for pool-a yet");
+        HttpResponse<String> healSite = post(b2, "/api/heal", "{\"site\":\"site-a\"}", TOKEN);
+        assertThat(healSite.statusCode()).as(healSite.body()).isEqualTo(200);
+        cluster.await("pool-a running again after the heal", Duration.ofSeconds(60), () -> cluster.events().stream()
+                .anyMatch(e -> e.path("wallMs").asLong() >= siteFrom && e.path("type").asText().equals("pool-quorum-regained")
+                        && e.path("pool").asText().equals("pool-a")), () -> "pool-a not running again yet");
     }
 
     @Test

@@ -308,25 +308,71 @@ public final class NodeControlPlane extends AllDirectives {
         });
     }
 
+    /**
+     * {@code {"fault":"kill"|"hang"|"restart","server":S}}; {@code kill-pool|hang-pool|restart-pool} with {@code "pool"}:
+     * every server of the pool; {@code kill-site} with {@code "site"}: every server of every pool of the site (its
+     * nodes and their back-end store replicas stay: {@code scripts/cluster kill SITE} kills the JVMs).
+     */
     private CompletionStage<HttpResponse> fault(String body) {
         ObjectNode o = Requests.object(body, false);
         String kind = text(o, "fault");
-        FaultKind f = switch (kind) {
+        FaultKind f = switch (kind.replace("-pool", "").replace("-site", "")) {
             case "kill" -> FaultKind.KILL;
             case "hang" -> FaultKind.HANG;
             case "restart" -> FaultKind.RESTART;
-            default -> throw new Requests.BadRequest("fault", "'" + kind + "' is not one of kill, hang, restart");
+            default -> null;
         };
+        if (f == null || kind.equals("hang-site") || kind.equals("restart-site")) {
+            throw new Requests.BadRequest("fault", "'" + kind + "' is not one of kill, hang, restart, kill-pool, hang-pool, "
+                    + "restart-pool, kill-site");
+        }
+        if (kind.endsWith("-site")) return everyPool(sitePools(text(o, "site")), r -> new PoolProtocol.Inject(null, f, r), kind);
+        if (kind.endsWith("-pool")) return reply(pool(o), r -> new PoolProtocol.Inject(null, f, r));
         String server = text(o, "server");
         ActorRef<PoolProtocol.Command> ref = poolOf(server);
         return reply(ref, r -> new PoolProtocol.Inject(server, f, r));
     }
 
+    /** {@code {"server":S}}, {@code {"pool":P}}, {@code {"site":S}}, or {@code {}} for every server of every pool. */
     private CompletionStage<HttpResponse> heal(String body) {
         ObjectNode o = Requests.object(body, true);
+        if (o.has("site")) return everyPool(sitePools(text(o, "site")), r -> new PoolProtocol.Heal(null, r), "heal-site");
+        if (o.has("pool")) return reply(pool(o), r -> new PoolProtocol.Heal(null, r));
         if (!o.has("server")) return healAll();
         String server = text(o, "server");
         return reply(poolOf(server), r -> new PoolProtocol.Heal(server, r));
+    }
+
+    private ActorRef<PoolProtocol.Command> pool(ObjectNode o) {
+        String name = text(o, "pool");
+        ActorRef<PoolProtocol.Command> ref = deployment.pools().get(name);
+        if (ref == null) throw new Requests.BadRequest("pool", "no pool '" + name + "' in the topology");
+        return ref;
+    }
+
+    private List<ActorRef<PoolProtocol.Command>> sitePools(String site) {
+        List<ActorRef<PoolProtocol.Command>> refs = new ArrayList<>();
+        for (PoolSpec p : deployment.topology().pools()) if (p.site().equals(site)) refs.add(deployment.pools().get(p.name()));
+        if (refs.isEmpty()) throw new Requests.BadRequest("site", "no site '" + site + "' with pools in the topology");
+        return refs;
+    }
+
+    /** The same request to several pools; one answer: ok when all are. */
+    private CompletionStage<HttpResponse> everyPool(List<ActorRef<PoolProtocol.Command>> refs,
+                                                    java.util.function.Function<ActorRef<Reply>, PoolProtocol.Command> msg,
+                                                    String what) {
+        List<CompletableFuture<Reply>> all = new ArrayList<>();
+        for (ActorRef<PoolProtocol.Command> ref : refs) {
+            all.add(AskPattern.<PoolProtocol.Command, Reply>ask(ref, msg::apply, ASK, system.scheduler()).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).handle((v, ex) -> {
+            if (ex != null) return ControlPlane.error(503, what + ": a pool's supervisor did not answer within " + ASK.toSeconds() + " s");
+            List<String> messages = all.stream().map(f -> f.join().message()).toList();
+            ObjectNode out = StatusJson.JSON.createObjectNode();
+            out.put("ok", true);
+            out.put("message", what + ": " + String.join("; ", messages));
+            return ControlPlane.json(200, out);
+        });
     }
 
     private CompletionStage<HttpResponse> finalRead() {

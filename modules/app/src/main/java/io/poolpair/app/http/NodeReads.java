@@ -38,7 +38,7 @@ final class NodeReads implements Dashboard.Reads {
         ObjectNode o = run.toJson(deployment.clock().now().emulatedMs(), deployment.events().size(), tokenRequired);
         o.put("node", deployment.self().name());
         o.put("site", deployment.self().site());
-        o.put("siteFaults", false);
+        o.put("siteFaults", true);
         return o;
     }
 
