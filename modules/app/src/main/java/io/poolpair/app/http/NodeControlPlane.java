@@ -266,7 +266,7 @@ public final class NodeControlPlane extends AllDirectives {
                 return replyUsers(partner, r -> verb == io.poolpair.model.scenario.AdminVerb.FAILOVER_POOL
                         ? new PoolUsers.Failover(home, disaster, r) : new PoolUsers.Failback(home, r));
             }
-            case SERVICE_RESET, QUORUM_LOSS_RECOVERY, DATABASE_FAILOVER -> {
+            case SERVICE_RESET, QUORUM_LOSS_RECOVERY, DATABASE_FAILOVER, PERSISTENT_CHAT_FAILOVER, PERSISTENT_CHAT_FAILBACK -> {
                 String pool = args.get("pool");
                 ActorRef<PoolProtocol.Command> ref = deployment.pools().get(pool);
                 if (ref == null) throw new Requests.BadRequest("pool", "no pool '" + pool + "' in the topology");
