@@ -38,7 +38,10 @@ public sealed interface FailoverEvent {
         public Level level() { return Level.WARN; }
     }
 
-    /** A server is declared down; {@code detectedBy} is "heartbeat", "terminated", "drain" or "membership". */
+    /**
+     * A server is declared down; {@code detectedBy} is "heartbeat", "terminated", "drain", "membership" (its node is
+     * unreachable) or "supervisor-rebuilt" (it did not answer a new supervisor).
+     */
     record ServerDown(Time time, Where where, String detectedBy) implements FailoverEvent {
         public String type() { return "server-down"; }
         public String describe() { return where.server() + " is DOWN (detected by " + detectedBy + ")"; }

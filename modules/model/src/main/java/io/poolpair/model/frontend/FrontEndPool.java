@@ -840,6 +840,10 @@ public final class FrontEndPool {
         }
         int promoted = (int) promotions.stream().filter(e -> e instanceof PrimaryMoved).count();
         ev.add(new FailoverEvent.PoolRebuilt(now, Where.pool(site, name), reporting, groups.size(), kept, promoted, unflushedCount));
+        // the servers that did not answer are down for the new supervisor: said so, as a loss would be
+        for (int i = 0; i < servers.size(); i++) {
+            if (!reporting.contains(servers.get(i))) ev.add(new ServerDown(now, where(i), "supervisor-rebuilt"));
+        }
         ev.addAll(promotions);
         if (state != PoolState.RUNNING) loseQuorum(now, ev);
         else loadChanged(now, "pool rebuilt", ev);

@@ -89,6 +89,10 @@ class FrontEndPoolRebuildTest {
         }
         assertThat(promoted).isPositive().isEqualTo(rebuilt.primariesPromoted());
         assertThat(ev).filteredOn(e -> e instanceof FailoverEvent.PrimaryMoved).hasSize(promoted);
+        assertThat(ev).filteredOn(e -> e instanceof FailoverEvent.ServerDown).singleElement().satisfies(e -> {
+            assertThat(e.where().server()).isEqualTo(dead);
+            assertThat(((FailoverEvent.ServerDown) e).detectedBy()).isEqualTo("supervisor-rebuilt");
+        });
         // the missing replicas are rebuilt later, as after any loss
         assertThat(after.placementDue()).isPresent();
     }
