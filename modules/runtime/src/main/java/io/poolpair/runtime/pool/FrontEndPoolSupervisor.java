@@ -76,6 +76,8 @@ public final class FrontEndPoolSupervisor extends PoolSupervisor {
         final FrontEndPool.WriteResult[] results;
         final int[] groups;
         final io.poolpair.model.dr.WriteRecord[] writes;
+        /** Whether the users have the answer to each operation (each is answered as soon as its primary answers). */
+        final boolean[] sent;
         int outstanding;
 
         Batch(PoolProtocol.UserOps ops) {
@@ -83,6 +85,7 @@ public final class FrontEndPoolSupervisor extends PoolSupervisor {
             this.results = new FrontEndPool.WriteResult[ops.ops().size()];
             this.groups = new int[ops.ops().size()];
             this.writes = new io.poolpair.model.dr.WriteRecord[ops.ops().size()];
+            this.sent = new boolean[ops.ops().size()];
         }
     }
 
@@ -502,9 +505,8 @@ public final class FrontEndPoolSupervisor extends PoolSupervisor {
                     getContext().getSelf()));
             b.outstanding++;
         }
-        if (b.outstanding == 0) {
-            answer(b, now);
-        } else {
+        answerReady(b, now);   // what the model refused is answered at once
+        if (b.outstanding > 0) {
             batches.put(id, b);
             timers.startSingleTimer("batch-" + id, new PoolProtocol.BatchTimeout(id), remote.serveTimeout());
         }
@@ -552,13 +554,33 @@ public final class FrontEndPoolSupervisor extends PoolSupervisor {
                 b.results[idx] = new FrontEndPool.WriteResult(false, s.stale() ? s.server() : null, s.epoch(), s.refusal());
             }
         }
-        if (b != null && --b.outstanding <= 0) {
+        if (b == null) return this;
+        // the users of this group get their answers now, at the time their primary served them, whatever the other
+        // groups of the batch are waiting for (a later batch may be answered first: the history stays in serving order)
+        answerReady(b, now);
+        if (--b.outstanding <= 0) {
             batches.remove(s.batch());
             timers.cancel("batch-" + s.batch());
-            answer(b, now);
             drained(s.batch(), now);
         }
         return this;
+    }
+
+    /** Sends the users every answer of the batch they do not have yet. */
+    private void answerReady(Batch b, Time now) {
+        List<PoolProtocol.OpRequest> ops = new ArrayList<>();
+        List<FrontEndPool.WriteResult> results = new ArrayList<>();
+        List<Integer> groups = new ArrayList<>();
+        for (int k = 0; k < b.results.length; k++) {
+            if (b.sent[k] || b.results[k] == null) continue;
+            b.sent[k] = true;
+            ops.add(b.ops.ops().get(k));
+            results.add(b.results[k]);
+            groups.add(b.groups[k]);
+        }
+        if (ops.isEmpty()) return;
+        b.ops.replyTo().tell(new PoolProtocol.OpsDone(spec.name(), b.ops.homePool(), ops, results, groups, now,
+                model.drainLossWindows()));
     }
 
     private void drained(long batch, Time now) {
@@ -578,7 +600,7 @@ public final class FrontEndPoolSupervisor extends PoolSupervisor {
         for (int k = 0; k < b.results.length; k++) {
             if (b.results[k] == null) b.results[k] = FrontEndPool.WriteResult.noAnswer(model.primaryOf(b.groups[k]).orElse("the primary"));
         }
-        answer(b, clock.now());
+        answerReady(b, clock.now());
         drained(t.batch(), clock.now());
         return this;
     }
