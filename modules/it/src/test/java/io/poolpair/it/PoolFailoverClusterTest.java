@@ -71,6 +71,7 @@ class PoolFailoverClusterTest {
         // a node of site-a that does not run pool-a's supervisor (that is the next test's case)
         NodeProcess frozen = cluster.node(others("pool-a", List.of("a1", "a2", "a3")).get(0));
         List<String> fes = frontEnds(frozen.name);
+        awaitPrimariesOn(fes);
         long from = System.currentTimeMillis();
         frozen.signal("STOP");
         try {
@@ -102,6 +103,7 @@ class PoolFailoverClusterTest {
         List<String> fes = frontEnds(victim.name);
         List<String> rest = new ArrayList<>(List.of("a-fe1", "a-fe2", "a-fe3", "a-fe4", "a-fe5", "a-fe6"));
         rest.removeAll(fes);
+        awaitPrimariesOn(fes);
         long from = System.currentTimeMillis();
         victim.process.destroyForcibly();
         assertThat(victim.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -198,6 +200,25 @@ class PoolFailoverClusterTest {
         }
         assertThat(out).as("the nodes not running " + pool + "'s supervisor").hasSize(nodes.size() - 1);
         return out;
+    }
+
+    /**
+     * Waits until some of these Front Ends are primaries (a Front End that joined its pool after the first start gets
+     * primaries only at the next rebalance): freezing or killing them must move primaries for the test to mean anything.
+     */
+    private void awaitPrimariesOn(List<String> fes) throws InterruptedException {
+        cluster.await(fes + " hold primaries", DETECT, () -> {
+            try {
+                LocalCluster.HttpAnswer a = cluster.get(liveNodeOfSiteA(), "/api/pools/pool-a");
+                if (a.status() != 200) return false;
+                for (JsonNode g : new com.fasterxml.jackson.databind.ObjectMapper().readTree(a.body()).path("pool").path("routingGroups")) {
+                    if (fes.contains(g.path("primary").asText())) return true;
+                }
+                return false;
+            } catch (IOException | InterruptedException e) {
+                return false;
+            }
+        }, () -> "no primary on " + fes + " yet");
     }
 
     private NodeProcess liveNodeOfSiteA() {

@@ -467,9 +467,10 @@ public final class FrontEndPoolSupervisor extends PoolSupervisor {
      */
     private Behavior<Command> onUserOpsRemote(PoolProtocol.UserOps w) {
         Time now = clock.now();
-        if (w.ops().isEmpty() && !batches.isEmpty()) {
-            // a drain: answered once every batch sent before it is answered
-            drains.add(Map.entry(w, new java.util.HashSet<>(batches.keySet())));
+        if (w.ops().isEmpty()) {
+            // a drain: answered (an empty answer) once every batch sent before it is answered
+            if (batches.isEmpty()) answer(new Batch(w), now);
+            else drains.add(Map.entry(w, new java.util.HashSet<>(batches.keySet())));
             return this;
         }
         Batch b = new Batch(w);
