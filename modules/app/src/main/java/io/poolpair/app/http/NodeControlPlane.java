@@ -263,8 +263,9 @@ public final class NodeControlPlane extends AllDirectives {
                 if (p.backupPool() == null) throw new Requests.BadRequest("pool", home + " has no backup pool");
                 ActorRef<PoolUsers.Command> partner = deployment.users().get(p.backupPool());
                 boolean disaster = Boolean.parseBoolean(args.getOrDefault("disaster", "false"));
-                return replyUsers(partner, r -> verb == io.poolpair.model.scenario.AdminVerb.FAILOVER_POOL
-                        ? new PoolUsers.Failover(home, disaster, r) : new PoolUsers.Failback(home, r));
+                return reply(partner, r -> verb == io.poolpair.model.scenario.AdminVerb.FAILOVER_POOL
+                        ? new PoolUsers.Failover(home, disaster, r) : new PoolUsers.Failback(home, r),
+                        Duration.ofSeconds(30), "the pool pair's half");
             }
             case SERVICE_RESET, QUORUM_LOSS_RECOVERY, DATABASE_FAILOVER, PERSISTENT_CHAT_FAILOVER, PERSISTENT_CHAT_FAILBACK -> {
                 String pool = args.get("pool");
@@ -278,18 +279,6 @@ public final class NodeControlPlane extends AllDirectives {
             }
             default -> throw new Requests.BadRequest("verb", label + " is not available in a multi-node run yet (docs/cluster.md)");
         }
-    }
-
-    private CompletionStage<HttpResponse> replyUsers(ActorRef<PoolUsers.Command> ref,
-                                                     java.util.function.Function<ActorRef<Reply>, PoolUsers.Command> msg) {
-        Duration wait = Duration.ofSeconds(30);
-        return AskPattern.<PoolUsers.Command, Reply>ask(ref, msg::apply, wait, system.scheduler()).handle((r, ex) -> {
-            if (ex != null) return ControlPlane.error(503, "the pool pair's half did not answer within " + wait.toSeconds() + " s");
-            ObjectNode out = StatusJson.JSON.createObjectNode();
-            out.put("ok", r.ok());
-            out.put("message", r.message());
-            return ControlPlane.json(r.ok() ? 200 : 409, out);
-        });
     }
 
     private CompletionStage<HttpResponse> healAll() {
@@ -400,8 +389,14 @@ public final class NodeControlPlane extends AllDirectives {
 
     private CompletionStage<HttpResponse> reply(ActorRef<PoolProtocol.Command> ref,
                                                 java.util.function.Function<ActorRef<Reply>, PoolProtocol.Command> msg) {
-        return AskPattern.<PoolProtocol.Command, Reply>ask(ref, msg::apply, ASK, system.scheduler()).handle((r, ex) -> {
-            if (ex != null) return ControlPlane.error(503, "the pool's supervisor did not answer within " + ASK.toSeconds() + " s");
+        return reply(ref, msg, ASK, "the pool's supervisor");
+    }
+
+    /** Asks {@code who} (a pool's supervisor, a pair's half) and answers 200 done, 409 refused, 503 no answer in time. */
+    private <T> CompletionStage<HttpResponse> reply(ActorRef<T> ref, java.util.function.Function<ActorRef<Reply>, T> msg,
+                                                    Duration wait, String who) {
+        return AskPattern.<T, Reply>ask(ref, msg::apply, wait, system.scheduler()).handle((r, ex) -> {
+            if (ex != null) return ControlPlane.error(503, who + " did not answer within " + wait.toSeconds() + " s");
             ObjectNode out = StatusJson.JSON.createObjectNode();
             out.put("ok", r.ok());
             out.put("message", r.message());

@@ -173,8 +173,11 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
     private StoreAccess.Snapshot syncStore;
     private PoolProtocol.Unflushed syncPool;
     private long lastHeardMs;
-    /** Ships received, waiting for this site's back end: sync id to (reply, as-of). */
-    private final Map<Long, Object[]> receiving = new LinkedHashMap<>();
+    /** A ship received, waiting for this site's back end before it is acknowledged. */
+    private record Receiving(ActorRef<Command> replyTo, long sync, long asOfMs) {}
+
+    /** Ships received, by the id of their write to this site's back end. */
+    private final Map<Long, Receiving> receiving = new LinkedHashMap<>();
     private long nextWriteId = 1;
 
     // failover, failback, final read: one at a time
@@ -185,6 +188,8 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
     private String adminArgs;
     private ActorRef<FinalReadDone> finalReadTo;
     private final Set<String> reading = new HashSet<>();
+    /** The users of each population being read, by home pool. */
+    private final Map<String, Workload> readers = new LinkedHashMap<>();
     private int readUsers;
     private int readWrites;
     private final List<String> readHomes = new ArrayList<>();
@@ -407,6 +412,7 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
         for (String home : new ArrayList<>(driven.keySet())) {
             reading.add(home);
             readHomes.add(home);
+            readers.put(home, driven.get(home));   // its users are the ones that read
             collect(home);
         }
         if (reading.isEmpty()) finishFinalRead();
@@ -423,8 +429,7 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
         Collector.Collected c = g.collected();
         if (reading.remove(c.home())) {
             Time now = clock.now();
-            PoolSpec spec = c.home().equals(pool.name()) ? pool : partnerSpec;
-            Workload w = new Workload(spec.users(), settings.workload(), new SplittableRandom(1), now.emulatedMs());
+            Workload w = readers.remove(c.home());
             for (int slot = 0; slot < w.slots(); slot++) {
                 int user = w.user(slot);
                 long[] ids = c.byUser().getOrDefault(user, Set.of()).stream().mapToLong(Long::longValue).sorted().toArray();
@@ -510,20 +515,19 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
             return this;
         }
         long id = nextWriteId++;
-        receiving.put(id, new Object[]{s.replyTo(), s.sync(), s.asOfMs()});
+        receiving.put(id, new Receiving(s.replyTo(), s.sync(), s.asOfMs()));
         getContext().spawnAnonymous(StoreAccess.write(site, s.writes(), storeQuorum, id, STORE_TIMEOUT,
                 getContext().messageAdapter(StoreAccess.Written.class, Written::new)));
         return this;
     }
 
-    @SuppressWarnings("unchecked")
     private Behavior<Command> onWritten(Written w) {
         StoreAccess.Written r = w.written();
-        Object[] rx = receiving.remove(r.id());
+        Receiving rx = receiving.remove(r.id());
         if (rx != null) {
             if (r.ok()) {
-                half.received((long) rx[2]);
-                ((ActorRef<Command>) rx[0]).tell(new ShipAck((long) rx[1], (long) rx[2]));
+                half.received(rx.asOfMs());
+                rx.replyTo().tell(new ShipAck(rx.sync(), rx.asOfMs()));
             }
             return this;
         }
@@ -641,9 +645,6 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
         hostWrite = nextWriteId++;
         getContext().spawnAnonymous(StoreAccess.write(site, h.writes(), storeQuorum, hostWrite, STORE_TIMEOUT,
                 getContext().messageAdapter(StoreAccess.Written.class, Written::new)));
-        if (h.writes().isEmpty()) {
-            // nothing to store: the write actor still answers (with ok once the replicas answer)
-        }
         return this;
     }
 
