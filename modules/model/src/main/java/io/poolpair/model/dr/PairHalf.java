@@ -3,6 +3,8 @@ package io.poolpair.model.dr;
 import io.poolpair.model.event.FailoverEvent;
 import io.poolpair.model.event.FailoverEvent.AdminVerbRefused;
 import io.poolpair.model.event.FailoverEvent.BackupState;
+import io.poolpair.model.event.FailoverEvent.NotReplicated;
+import io.poolpair.model.event.FailoverEvent.OperationsRefused;
 import io.poolpair.model.event.FailoverEvent.PoolFailoverState;
 import io.poolpair.model.event.FailoverEvent.UsersMoved;
 import io.poolpair.model.event.Where;
@@ -53,6 +55,14 @@ public final class PairHalf {
     private long receivedAsOfMs = -1;
     private boolean backlog;
     private final List<LossWindow> windows = new ArrayList<>();
+    /** While hosting the partner's users: whether its LIS data and its Response Groups are on this pool [S4][L13]. */
+    private boolean lisRestored = true;
+    private boolean responseGroupsImported = true;
+    /** Conference content the partner's users made here while hosted: only sync-conference-content takes it home [S12]. */
+    private long guestContent;
+    /** The hosted users' operations refused since the last drain, by operation, and why. */
+    private final java.util.Map<String, Integer> refused = new java.util.TreeMap<>();
+    private final java.util.Map<String, String> reasons = new java.util.TreeMap<>();
 
     public PairHalf(String pool, String site, int users, String partner, String partnerSite, int partnerUsers, long flushIntervalMs) {
         this.pool = pool;
@@ -138,6 +148,13 @@ public final class PairHalf {
                 planned ? "planned: " + partner + " handed its users' data to " + pool
                         : "disaster: " + partner + " did not answer; its writes after the last snapshot " + pool + " holds are lost"));
         ev.add(new UsersMoved(now, Where.pool(partnerSite, partner), partnerUsers, "normal", "normal", pool, "failover-pool"));
+        lisRestored = false;
+        responseGroupsImported = false;
+        guestContent = 0;
+        ev.add(new NotReplicated(now, Where.pool(site, pool), "Location Information Server",
+                "the LIS database on " + pool + " is empty until restored from backup (restore-lis) [S4]"));
+        ev.add(new NotReplicated(now, Where.pool(site, pool), "Response Group",
+                "Response Groups of " + partner + " do not work on " + pool + " until imported (import-response-groups) [L13]"));
         if (!planned) {
             // a write is in a snapshot once flushed: those acknowledged up to a flush interval before it may be missing
             long from = receivedAsOfMs < 0 ? 0 : Math.max(0, receivedAsOfMs - 2 * flushIntervalMs);
@@ -173,9 +190,102 @@ public final class PairHalf {
         this.hostingPartner = hostingPartner;
     }
 
-    /** The roles, as {@link #restore} takes them back: {@code usersHere=..;hostingPartner=..}. */
+    /**
+     * The same from {@link #roles()}'s text, with what the partner's users lack here (LIS, Response Groups) and the
+     * conference content they made here.
+     */
+    public void restore(String roles) {
+        java.util.Map<String, String> kv = new java.util.HashMap<>();
+        for (String part : roles.split(";")) {
+            int eq = part.indexOf('=');
+            if (eq > 0) kv.put(part.substring(0, eq).trim(), part.substring(eq + 1).trim());
+        }
+        usersHere = Boolean.parseBoolean(kv.getOrDefault("usersHere", "true"));
+        hostingPartner = Boolean.parseBoolean(kv.getOrDefault("hostingPartner", "false"));
+        lisRestored = Boolean.parseBoolean(kv.getOrDefault("lisRestored", "true"));
+        responseGroupsImported = Boolean.parseBoolean(kv.getOrDefault("responseGroupsImported", "true"));
+        try {
+            guestContent = Long.parseLong(kv.getOrDefault("guestContent", "0"));
+        } catch (NumberFormatException e) {
+            guestContent = 0;
+        }
+    }
+
+    /** The roles, as {@link #restore(String)} takes them back: {@code usersHere=..;hostingPartner=..;...}. */
     public String roles() {
-        return "usersHere=" + usersHere + ";hostingPartner=" + hostingPartner;
+        return "usersHere=" + usersHere + ";hostingPartner=" + hostingPartner + ";lisRestored=" + lisRestored
+                + ";responseGroupsImported=" + responseGroupsImported + ";guestContent=" + guestContent;
+    }
+
+    // ------------------------------------------------------------------ what the Backup Service does not carry
+
+    /**
+     * Why an operation of the partner's users, hosted here, is refused now (spec §3.2, §8 item 18): Response Group calls
+     * until {@code import-response-groups}, emergency calls until {@code restore-lis}. Null when it may go ahead.
+     */
+    public String notReplicated(Operation op) {
+        if (!hostingPartner) return null;
+        if (op == Operation.RESPONSE_GROUP_CALL && !responseGroupsImported) return "Response Groups not imported on " + pool + " [L13]";
+        if (op == Operation.EMERGENCY_CALL && !lisRestored) {
+            return "no caller location: the LIS database on " + pool + " is empty until restored [S4]";
+        }
+        return null;
+    }
+
+    /** A hosted user's operation was refused by {@link #notReplicated}: counted for the next {@link #drainRefusals}. */
+    public void refusedHosted(Operation op, String reason) {
+        refused.merge(op.label(), 1, Integer::sum);
+        reasons.put(op.label(), reason);
+    }
+
+    /** A hosted user's operation was acknowledged here: a meeting scheduled here is conference content made here [S12]. */
+    public void hostedAcknowledged(Operation op) {
+        if (hostingPartner && op == Operation.SCHEDULE_MEETING) guestContent++;
+    }
+
+    /** The hosted users' refusals since the last call, as one event (their pool, mode normal), or none. */
+    public List<FailoverEvent> drainRefusals(Time now) {
+        if (refused.isEmpty()) return List.of();
+        List<FailoverEvent> ev = List.of(new OperationsRefused(now, Where.pool(partnerSite, partner), "normal", refused, reasons));
+        refused.clear();
+        reasons.clear();
+        return ev;
+    }
+
+    /** {@code restore-lis home}, run at the home pool's partner: its users' emergency calls work where they are served. */
+    public AdminResult restoreLis(String home, Time now) {
+        if (!home.equals(partner)) return refuse("restore-lis", home + " is not the partner of " + pool + " (" + partner + " is)", now);
+        lisRestored = true;
+        return AdminResult.done(List.of(), "LIS data of " + home + " restored on " + (hostingPartner ? pool : home));
+    }
+
+    /** {@code import-response-groups home}, run at the home pool's partner. */
+    public AdminResult importResponseGroups(String home, Time now) {
+        if (!home.equals(partner)) {
+            return refuse("import-response-groups", home + " is not the partner of " + pool + " (" + partner + " is)", now);
+        }
+        responseGroupsImported = true;
+        return AdminResult.done(List.of(), "Response Groups of " + home + " imported on " + (hostingPartner ? pool : home));
+    }
+
+    /**
+     * {@code sync-conference-content home}, run at the home pool's partner ({@code Invoke-CsBackupServiceSync -BackupModule
+     * ConfServices.DataConf} [S12]): the content the home pool's users made here while failed over goes home. Both pools
+     * must run: {@code bothRunning} says whether this pool runs and the home pool answered that it does.
+     */
+    public AdminResult syncConferenceContent(String home, boolean bothRunning, Time now) {
+        if (!home.equals(partner)) {
+            return refuse("sync-conference-content", home + " is not the partner of " + pool + " (" + partner + " is)", now);
+        }
+        if (!bothRunning) return refuse("sync-conference-content", "both " + home + " and " + pool + " must be running", now);
+        long n = guestContent;
+        guestContent = 0;
+        return AdminResult.done(List.of(), n + " conference content items copied from " + pool + " to " + home);
+    }
+
+    /** A deployment precondition ({@link SiteServices#failoverPrecondition}) refuses {@code failover-pool}. */
+    public AdminResult refuseFailover(String reason, Time now) {
+        return refuse("failover-pool", reason, now);
     }
 
     /** This pool's users left for the partner (a planned failover asked for by the partner). */

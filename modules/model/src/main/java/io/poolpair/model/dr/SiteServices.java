@@ -44,6 +44,39 @@ public final class SiteServices {
         for (PoolSpec p : topology.pools()) poolUp.put(p.name(), false);
     }
 
+    /**
+     * What an admin changed here, as one site's copy of it travels to another site's (multi-node runs, {@link CmsReplica}):
+     * the active CMS master, a CMS failover running (its target, when it completes, emulated ms, or -1, its mode), each
+     * Edge pool's next hop and the federation route. Which pools serve is not part of it: each site sees that itself.
+     */
+    public record State(String cmsPool, String cmsTarget, long cmsDueMs, String cmsMode, Map<String, String> nextHops,
+                        String federationEdge) {
+        public State {
+            nextHops = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(nextHops));
+        }
+    }
+
+    public State state() {
+        return new State(cmsPool, cmsTarget, cmsDueMs, cmsMode, nextHop, federationEdge);
+    }
+
+    /** Takes another copy's state (see {@link #state}); which pools serve stays as this copy saw it. */
+    public void restore(State s) {
+        cmsPool = s.cmsPool();
+        cmsTarget = s.cmsTarget();
+        cmsDueMs = s.cmsDueMs();
+        cmsMode = s.cmsMode();
+        nextHop.clear();
+        nextHop.putAll(s.nextHops());
+        federationEdge = s.federationEdge();
+    }
+
+    /** The target of the running CMS failover, or null. */
+    public String cmsTarget() { return cmsTarget; }
+
+    /** Whether this copy sees {@code pool} serving. */
+    public boolean serving(String pool) { return poolUp.getOrDefault(pool, false); }
+
     /** Whether a pool serves (Front End: running; Edge/Director: a server up). */
     public List<FailoverEvent> poolServing(String pool, boolean up, Time now) {
         Boolean before = poolUp.put(pool, up);

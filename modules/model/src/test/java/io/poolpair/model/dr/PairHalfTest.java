@@ -73,4 +73,53 @@ class PairHalfTest {
         assertThat(h.shippedAsOfMs()).isEqualTo(240_000);
         assertThat(h.shipAcknowledged(360_000, t(361_000))).isEmpty();
     }
+
+    @Test
+    void hostedUsersLackLisAndResponseGroupsUntilTheAdminRestoresThemAndTheirMeetingsGoHomeByTheContentSync() {
+        PairHalf h = b();
+        assertThat(h.notReplicated(Operation.EMERGENCY_CALL)).isNull();
+        AdminResult over = h.failedOver(true, t(1_000));
+        assertThat(over.events()).anyMatch(e -> e.type().equals("not-replicated") && e.describe().contains("LIS database on pool-b"));
+        assertThat(over.events()).anyMatch(e -> e.type().equals("not-replicated") && e.describe().contains("Response Groups of pool-a"));
+        assertThat(h.notReplicated(Operation.EMERGENCY_CALL)).contains("LIS database on pool-b is empty");
+        assertThat(h.notReplicated(Operation.RESPONSE_GROUP_CALL)).contains("Response Groups not imported on pool-b");
+        assertThat(h.notReplicated(Operation.IM)).isNull();
+
+        h.refusedHosted(Operation.EMERGENCY_CALL, h.notReplicated(Operation.EMERGENCY_CALL));
+        h.refusedHosted(Operation.EMERGENCY_CALL, h.notReplicated(Operation.EMERGENCY_CALL));
+        assertThat(h.drainRefusals(t(2_000))).singleElement().satisfies(e -> {
+            assertThat(e.type()).isEqualTo("operations-refused");
+            assertThat(e.where().pool()).isEqualTo("pool-a");
+            assertThat(e.describe()).contains("emergency-call");
+        });
+        assertThat(h.drainRefusals(t(2_500))).isEmpty();
+
+        assertThat(h.restoreLis("pool-c", t(3_000)).refused()).isTrue();
+        assertThat(h.restoreLis("pool-a", t(3_000)).message()).isEqualTo("LIS data of pool-a restored on pool-b");
+        assertThat(h.notReplicated(Operation.EMERGENCY_CALL)).isNull();
+        assertThat(h.importResponseGroups("pool-a", t(3_000)).message()).isEqualTo("Response Groups of pool-a imported on pool-b");
+        assertThat(h.notReplicated(Operation.RESPONSE_GROUP_CALL)).isNull();
+
+        h.hostedAcknowledged(Operation.SCHEDULE_MEETING);
+        h.hostedAcknowledged(Operation.SCHEDULE_MEETING);
+        h.hostedAcknowledged(Operation.IM);
+        PairHalf again = b();
+        again.restore(h.roles());
+        assertThat(again.hostingPartner()).isTrue();
+        assertThat(again.notReplicated(Operation.EMERGENCY_CALL)).isNull();
+
+        h.failedBack(t(4_000));
+        assertThat(h.syncConferenceContent("pool-a", false, t(5_000)).message()).isEqualTo("both pool-a and pool-b must be running");
+        assertThat(h.syncConferenceContent("pool-a", true, t(5_000)).message())
+                .isEqualTo("2 conference content items copied from pool-b to pool-a");
+        assertThat(h.syncConferenceContent("pool-a", true, t(6_000)).message()).startsWith("0 conference content items");
+        assertThat(again.syncConferenceContent("pool-a", true, t(5_000)).message()).startsWith("2 conference content items");
+    }
+
+    @Test
+    void aDeploymentPreconditionRefusesTheFailoverWithItsReason() {
+        AdminResult r = b().refuseFailover("pool pool-a hosts the active Central Management Store: fail the CMS over first", t(0));
+        assertThat(r.refused()).isTrue();
+        assertThat(r.events()).singleElement().satisfies(e -> assertThat(e.type()).isEqualTo("admin-verb-refused"));
+    }
 }
