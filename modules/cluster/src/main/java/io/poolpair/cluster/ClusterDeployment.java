@@ -16,6 +16,7 @@ import io.poolpair.runtime.pool.SpreadPoolSupervisor;
 import io.poolpair.runtime.server.FrontEndServer;
 import io.poolpair.runtime.server.PooledServer;
 import io.poolpair.runtime.server.ServerHost;
+import io.poolpair.runtime.site.SiteServicesActor;
 import io.poolpair.runtime.users.PoolUsers;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -64,6 +65,7 @@ public final class ClusterDeployment {
     private final NodeSpec self;
     private final Map<String, ActorRef<PoolProtocol.Command>> pools = new LinkedHashMap<>();
     private final Map<String, ActorRef<PoolUsers.Command>> users = new LinkedHashMap<>();
+    private final Map<String, ActorRef<SiteServicesActor.Command>> siteServices = new LinkedHashMap<>();
     /** The pools of this node's site. */
     private final List<String> sitePools = new ArrayList<>();
     private final EmulatorSettings settings;
@@ -116,6 +118,24 @@ public final class ClusterDeployment {
             d.pools.put(p.name(), proxy);
             if (here) d.sitePools.add(p.name());
         }
+        // each site's copy of the CMS and the Edge routes: a singleton of the site, with proxies to the other sites' copies
+        List<String> sites = new ArrayList<>();
+        for (NodeSpec n : placement.nodes()) if (!sites.contains(n.site())) sites.add(n.site());
+        for (String s : sites) {
+            Behavior<SiteServicesActor.Command> b = Behaviors.empty();
+            if (s.equals(site)) {
+                Map<String, ActorRef<SiteServicesActor.Command>> peers = new LinkedHashMap<>();
+                for (String other : sites) {
+                    if (!other.equals(site)) peers.put(other, singletons.init(SingletonActor.of(
+                            Behaviors.<SiteServicesActor.Command>empty(), "site-services-" + other)
+                            .withSettings(ClusterSingletonSettings.create(system).withDataCenter(other))));
+                }
+                b = Behaviors.supervise(SiteServicesActor.create(topology, site, settings, clock, bus, d.pools, peers))
+                        .onFailure(SupervisorStrategy.restart());
+            }
+            d.siteServices.put(s, singletons.init(SingletonActor.of(b, "site-services-" + s)
+                    .withSettings(ClusterSingletonSettings.create(system).withDataCenter(s))));
+        }
         long seed = settings.workload().seed();
         for (PoolSpec p : topology.poolsOf(Role.FRONT_END)) {
             seed++;
@@ -126,7 +146,8 @@ public final class ClusterDeployment {
                 ActorRef<PoolUsers.Command> partnerRef = partner == null ? null : singletons.init(SingletonActor.of(
                         Behaviors.<PoolUsers.Command>empty(), "users-" + partner.name())
                         .withSettings(ClusterSingletonSettings.create(system).withDataCenter(partner.site())));
-                b = PoolUsers.create(p, partner, partnerRef, settings, clock, bus, d.pools.get(p.name()), remote.storeQuorum(), seed);
+                b = PoolUsers.create(p, partner, partnerRef, settings, clock, bus, d.pools.get(p.name()), remote.storeQuorum(), seed,
+                        d.siteServices.get(site));
             } else {
                 b = Behaviors.empty();
             }
@@ -198,6 +219,11 @@ public final class ClusterDeployment {
 
     /** The pools of this node's site. */
     public List<String> sitePools() { return List.copyOf(sitePools); }
+
+    /** Each site's copy of the CMS and the Edge routes (singleton proxies), by site. */
+    public Map<String, ActorRef<SiteServicesActor.Command>> siteServices() {
+        return java.util.Collections.unmodifiableMap(siteServices);
+    }
 
     /** The users and pool-pair halves (singleton proxies) of every Front End pool, by pool. */
     public Map<String, ActorRef<PoolUsers.Command>> users() { return java.util.Collections.unmodifiableMap(users); }

@@ -9,6 +9,7 @@ import io.poolpair.model.topology.PoolSpec;
 import io.poolpair.runtime.pool.PoolProtocol;
 import io.poolpair.runtime.pool.PoolProtocol.Reply;
 import io.poolpair.runtime.status.PoolView;
+import io.poolpair.runtime.site.SiteServicesActor;
 import io.poolpair.runtime.users.PoolUsers;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -151,7 +152,11 @@ public final class NodeControlPlane extends AllDirectives {
     }
 
     private CompletionStage<HttpResponse> status() {
-        return snapshot().thenApply(snap -> {
+        Map<String, CompletableFuture<SiteServicesActor.SiteStatus>> copies = new java.util.LinkedHashMap<>();
+        deployment.siteServices().forEach((site, ref) -> copies.put(site, AskPattern.<SiteServicesActor.Command,
+                SiteServicesActor.SiteStatus>ask(ref, SiteServicesActor.GetSite::new, ASK, system.scheduler())
+                .toCompletableFuture().exceptionally(ex -> null)));
+        return snapshot().thenCombine(CompletableFuture.allOf(copies.values().toArray(new CompletableFuture[0])), (snap, v) -> {
             ObjectNode out = header(snap.emulatedMs());
             out.put("node", deployment.self().name());
             out.put("site", deployment.self().site());
@@ -164,8 +169,31 @@ public final class NodeControlPlane extends AllDirectives {
             });
             ArrayNode b = out.putArray("pairs");
             snap.pairs().forEach((name, p) -> b.add(pair(name, p, byName.get(name))));
+            ObjectNode services = out.putObject("siteServices");
+            copies.forEach((site, f) -> services.set(site, siteServices(f.join())));
             return ControlPlane.json(200, out);
         });
+    }
+
+    /** One site's copy of the CMS and the Edge routes, in the single-JVM {@code site} shape plus its replication. */
+    private static ObjectNode siteServices(SiteServicesActor.SiteStatus s) {
+        ObjectNode o = StatusJson.JSON.createObjectNode();
+        if (s == null) {
+            o.put("state", "unknown");
+            o.put("detail", "this site's copy did not answer within " + ASK.toSeconds() + " s (down, or cut off from this node)");
+            return o;
+        }
+        o.put("cmsPool", s.cmsPool());
+        if (s.cmsTarget() != null) o.put("cmsFailoverTo", s.cmsTarget());
+        ObjectNode hops = o.putObject("edgeNextHops");
+        new java.util.TreeMap<>(s.edgeNextHops()).forEach(hops::put);
+        ObjectNode fed = o.putObject("federationRoute");
+        fed.put("edge", s.federationEdge());
+        fed.put("up", s.federationUp());
+        o.put("epoch", s.epoch());
+        o.put("version", s.version());
+        o.put("replicated", s.replicated());
+        return o;
     }
 
     private ObjectNode header(long emulatedMs) {
@@ -246,26 +274,31 @@ public final class NodeControlPlane extends AllDirectives {
      * the users (the home pool's partner); the Front End pool verbs to the pool's supervisor, wherever it runs.
      */
     private CompletionStage<HttpResponse> admin(String label, String body) {
-        io.poolpair.model.scenario.AdminVerb verb = io.poolpair.model.scenario.AdminVerb.parse(label);
-        if (verb == null) {
-            throw new Requests.BadRequest("verb", "'" + label + "' is not an admin verb (docs/admin-verbs.md): "
-                    + io.poolpair.model.scenario.AdminVerb.allowed());
-        }
-        ObjectNode o = Requests.object(body, true);
-        Map<String, String> args = new java.util.LinkedHashMap<>();
-        o.fields().forEachRemaining(f -> args.put(f.getKey(), f.getValue().isTextual() ? f.getValue().textValue() : f.getValue().toString()));
-        for (String r : verb.required()) if (!args.containsKey(r)) throw new Requests.BadRequest(r, "missing (" + label + " needs " + verb.required() + ")");
+        Requests.AdminCall call = Requests.adminCall(label, Requests.object(body, true), deployment.topology());
+        io.poolpair.model.scenario.AdminVerb verb = call.verb();
+        Map<String, String> args = call.args();
+        Duration wait = Duration.ofSeconds(30);
         switch (verb) {
-            case FAILOVER_POOL, FAILBACK_POOL -> {
+            case FAILOVER_POOL, FAILBACK_POOL, RESTORE_LIS, IMPORT_RESPONSE_GROUPS, SYNC_CONFERENCE_CONTENT -> {
                 String home = args.get("pool");
                 PoolSpec p = deployment.topology().pool(home)
                         .orElseThrow(() -> new Requests.BadRequest("pool", "no pool '" + home + "' in the topology"));
-                if (p.backupPool() == null) throw new Requests.BadRequest("pool", home + " has no backup pool");
+                if (p.backupPool() == null) {
+                    return CompletableFuture.completedFuture(refused("pool " + home + " has no backup pool: pool failover is impossible [S11][P2]"));
+                }
                 ActorRef<PoolUsers.Command> partner = deployment.users().get(p.backupPool());
                 boolean disaster = Boolean.parseBoolean(args.getOrDefault("disaster", "false"));
-                return reply(partner, r -> verb == io.poolpair.model.scenario.AdminVerb.FAILOVER_POOL
-                        ? new PoolUsers.Failover(home, disaster, r) : new PoolUsers.Failback(home, r),
-                        Duration.ofSeconds(30), "the pool pair's half");
+                return reply(partner, r -> switch (verb) {
+                    case FAILOVER_POOL -> new PoolUsers.Failover(home, disaster, r);
+                    case FAILBACK_POOL -> new PoolUsers.Failback(home, r);
+                    default -> new PoolUsers.AfterFailover(verb, home, r);
+                }, wait, "the pool pair's half at " + p.backupPool());
+            }
+            case FAILOVER_CMS, SET_EDGE_NEXT_HOP, MOVE_FEDERATION_ROUTE -> {
+                // this site's copy runs it, or sends it on to the site that writes it (the CMS master's, the target's)
+                String site = deployment.self().site();
+                return reply(deployment.siteServices().get(site), r -> new SiteServicesActor.Admin(verb, args, false, r), wait,
+                        "the CMS and Edge routes of " + site);
             }
             case SERVICE_RESET, QUORUM_LOSS_RECOVERY, DATABASE_FAILOVER, PERSISTENT_CHAT_FAILOVER, PERSISTENT_CHAT_FAILBACK -> {
                 String pool = args.get("pool");
@@ -277,8 +310,15 @@ public final class NodeControlPlane extends AllDirectives {
                 String server = args.get("server");
                 return reply(poolOf(server), r -> new PoolProtocol.RunAdmin(verb, args, r));
             }
-            default -> throw new Requests.BadRequest("verb", label + " is not available in a multi-node run yet (docs/cluster.md)");
+            default -> throw new Requests.BadRequest("verb", label + " is not an admin verb (docs/admin-verbs.md)");
         }
+    }
+
+    private static HttpResponse refused(String why) {
+        ObjectNode out = StatusJson.JSON.createObjectNode();
+        out.put("ok", false);
+        out.put("message", why);
+        return ControlPlane.json(409, out);
     }
 
     private CompletionStage<HttpResponse> healAll() {

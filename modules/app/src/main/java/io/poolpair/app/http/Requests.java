@@ -187,6 +187,14 @@ final class Requests {
 
     /** {@code POST /api/admin/VERB}: the verb's arguments and options, checked as a scenario's admin step is. */
     static Action admin(String verbName, ObjectNode o, Topology t) {
+        AdminCall call = adminCall(verbName, o, t);
+        return new Action(call.verb().label() + (call.args().isEmpty() ? "" : " " + call.args()), d -> d.admin(call.verb(), call.args()));
+    }
+
+    /** An admin verb and its arguments, checked as a scenario step's are (names, roles, booleans). */
+    record AdminCall(AdminVerb verb, Map<String, String> args) {}
+
+    static AdminCall adminCall(String verbName, ObjectNode o, Topology t) {
         AdminVerb verb = AdminVerb.parse(verbName);
         if (verb == null) throw new BadRequest("verb", "no admin verb '" + verbName + "' (one of " + AdminVerb.allowed() + ")");
         List<String> takes = new ArrayList<>(verb.required());
@@ -216,7 +224,7 @@ final class Requests {
             String field = p.field().startsWith("steps[0].") ? p.field().substring("steps[0].".length()) : "body";
             throw new BadRequest(field, p.message());
         }
-        return new Action(verb.label() + (args.isEmpty() ? "" : " " + args), d -> d.admin(verb, args));
+        return new AdminCall(verb, args);
     }
 
     private static void only(ObjectNode o, String what, String... allowed) {

@@ -101,12 +101,13 @@ public final class CmsReplica {
     }
 
     /**
-     * {@code failover-cms} run here (the target's site): a new writer (epoch + 1). The link is up as far as this copy
-     * knows: a planned failover first pulled the master's snapshot (a copy that cannot reach it sees the master down).
+     * {@code failover-cms} run here (the target's site): a new writer (epoch + 1). {@code masterReached}: a planned
+     * failover first pulls the master's snapshot (the replication completes); when the master's copy did not answer,
+     * the link counts as cut and only a forced failover goes ahead.
      */
-    public AdminResult failoverCms(String target, boolean force, Time now, long durationMs) {
+    public AdminResult failoverCms(String target, boolean force, Time now, long durationMs, boolean masterReached) {
         boolean wasMaster = site.equals(masterSite());
-        AdminResult r = services.failoverCms(target, force, now, durationMs, SiteLink.UP);
+        AdminResult r = services.failoverCms(target, force, now, durationMs, masterReached ? SiteLink.UP : SiteLink.CUT);
         if (r.refused()) return r;
         epoch++;
         version++;

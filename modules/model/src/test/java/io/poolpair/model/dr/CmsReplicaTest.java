@@ -81,8 +81,8 @@ class CmsReplicaTest {
         assertThat(a.moveFederationRoute("edge-b", at(5_000)).refused()).isFalse();
         assertThat(a.setEdgeNextHop("edge-a", "pool-b", at(6_000)).refused()).isFalse();
 
-        assertThat(b.failoverCms(null, false, at(7_000), 60_000).message()).contains("needs force");
-        AdminResult started = b.failoverCms(null, true, at(7_000), 60_000);
+        assertThat(b.failoverCms(null, false, at(7_000), 60_000, false).message()).contains("needs force");
+        AdminResult started = b.failoverCms(null, true, at(7_000), 60_000, false);
         assertThat(started.message()).isEqualTo("CMS failover to pool-b started (disaster (force))");
         assertThat(b.completesCmsHere()).isTrue();
         // until it completes, no pool failover anywhere, once the copies meet
@@ -110,7 +110,7 @@ class CmsReplicaTest {
     @Test
     void aNewIncarnationTakesBackTheSnapshotItsPredecessorKept() {
         CmsReplica b = copy("site-b");
-        b.failoverCms(null, true, at(1_000), 60_000);
+        b.failoverCms(null, true, at(1_000), 60_000, true);
         CmsReplica again = copy("site-b");
         again.restore(b.snapshot());
         assertThat(again.completesCmsHere()).isTrue();

@@ -71,6 +71,17 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
 
     public record GetPair(ActorRef<PairStatus> replyTo) implements Command {}
 
+    /**
+     * {@code restore-lis}, {@code import-response-groups} or {@code sync-conference-content} for {@code home}, run at the
+     * half of its partner (where its users are served while failed over, and where their conference content was made).
+     */
+    public record AfterFailover(io.poolpair.model.scenario.AdminVerb verb, String home, ActorRef<Reply> replyTo) implements Command {}
+
+    /** The partner half asks whether this half's pool runs (sync-conference-content needs both). */
+    public record IsRunning(ActorRef<Running> replyTo) implements Command {}
+
+    public record Running(boolean running) implements Command {}
+
     /** This half's view of its pair. {@code backup}: steady or backlog; the lag of the newest acknowledged snapshot. */
     public record PairStatus(String pool, String partner, String poolState, boolean usersHere, boolean hostingPartner,
                              String backup, long lagMs, int pending, long shippedAsOfMs, long receivedAsOfMs)
@@ -125,6 +136,15 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
 
     record LocalState(boolean running) implements Command {}
 
+    /** The site services' answer before a failover: why not (CMS, Edge next hop), or null. */
+    record PreconditionChecked(String reason) implements Command {}
+
+    /** This pool's state for the partner half that asked ({@link IsRunning}). */
+    record AnswerRunning(ActorRef<Running> replyTo, boolean running) implements Command {}
+
+    /** sync-conference-content: whether both pools run (null until both answered). */
+    record ContentSync(AfterFailover verb, Boolean here, Boolean there) implements Command {}
+
     record RolesFound(org.apache.pekko.actor.typed.receptionist.Receptionist.Listing listing) implements Command {}
 
     record RoleState(io.poolpair.runtime.pool.BackEndStore.State state) implements Command {}
@@ -147,6 +167,8 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
     private final EventBus bus;
     private final HistoryLog history;
     private final ActorRef<PoolProtocol.Command> supervisor;
+    /** This site's copy of the CMS and the Edge routes (the failover preconditions), or null (no check). */
+    private final ActorRef<io.poolpair.runtime.site.SiteServicesActor.Command> siteServices;
     private final EmulatorSettings settings;
     private final int storeQuorum;
     private final TimerScheduler<Command> timers;
@@ -203,18 +225,22 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
     /**
      * @param partnerSpec the partner pool, or null for an unpaired pool
      * @param partner     the partner's half (a singleton proxy to the partner's site), or null
+     * @param siteServices this site's copy of the CMS and the Edge routes, asked before a failover, or null
      */
     public static Behavior<Command> create(PoolSpec pool, PoolSpec partnerSpec, ActorRef<Command> partner,
                                            EmulatorSettings settings, EmulationClock clock, EventBus bus,
-                                           ActorRef<PoolProtocol.Command> supervisor, int storeQuorum, long seed) {
+                                           ActorRef<PoolProtocol.Command> supervisor, int storeQuorum, long seed,
+                                           ActorRef<io.poolpair.runtime.site.SiteServicesActor.Command> siteServices) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new PoolUsers(ctx, t, pool, partnerSpec, partner, settings, clock,
-                bus, supervisor, storeQuorum, seed)));
+                bus, supervisor, storeQuorum, seed, siteServices)));
     }
 
     private PoolUsers(ActorContext<Command> ctx, TimerScheduler<Command> timers, PoolSpec pool, PoolSpec partnerSpec,
                       ActorRef<Command> partner, EmulatorSettings settings, EmulationClock clock, EventBus bus,
-                      ActorRef<PoolProtocol.Command> supervisor, int storeQuorum, long seed) {
+                      ActorRef<PoolProtocol.Command> supervisor, int storeQuorum, long seed,
+                      ActorRef<io.poolpair.runtime.site.SiteServicesActor.Command> siteServices) {
         super(ctx);
+        this.siteServices = siteServices;
         this.pool = pool;
         this.partnerSpec = partnerSpec;
         this.partner = partner;
@@ -278,6 +304,18 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
                 .onMessage(Written.class, this::onWritten)
                 .onMessage(Failover.class, this::onFailover)
                 .onMessage(LocalState.class, this::onLocalState)
+                .onMessage(PreconditionChecked.class, this::onPreconditionChecked)
+                .onMessage(AfterFailover.class, this::onAfterFailover)
+                .onMessage(ContentSync.class, this::onContentSync)
+                .onMessage(IsRunning.class, m -> {
+                    getContext().ask(PoolView.class, supervisor, Duration.ofSeconds(3), PoolProtocol.GetStatus::new,
+                            (v, ex) -> new AnswerRunning(m.replyTo(), v != null && "running".equals(v.state())));
+                    return this;
+                })
+                .onMessage(AnswerRunning.class, m -> {
+                    m.replyTo().tell(new Running(m.running()));
+                    return this;
+                })
                 .onMessage(Handover.class, this::onHandover)
                 .onMessage(HandedOver.class, this::onHandedOver)
                 .onMessage(Failback.class, this::onFailback)
@@ -324,9 +362,7 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
         restoring = false;
         timers.cancel("restore");
         if (restored != null && restored.value() != null) {
-            boolean here = restored.value().contains("usersHere=true");
-            boolean hosting = restored.value().contains("hostingPartner=true");
-            half.restore(here, hosting);
+            half.restore(restored.value());
             bus.publish(new FailoverEvent.RunMarker(clock.now(), Where.pool(site, pool.name()), "pair-roles-restored",
                     pool.name() + "'s half of its pair started again with its roles: " + half.roles()));
         }
@@ -354,11 +390,22 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
             List<Workload.Planned> due = e.getValue().due(now.emulatedMs());
             if (due.isEmpty()) continue;
             List<PoolProtocol.OpRequest> batch = new ArrayList<>();
+            boolean hosted = !home.equals(pool.name());
             for (Workload.Planned p : due) {
                 long write = p.op().persistentWrite() ? idBase + nextWrite++ : -1;
                 history.record(ClientOp.invoke(home + "/u" + p.user(), home, p.op().label(), write, now.emulatedMs(), now.wallMs()));
+                String missing = hosted ? half.notReplicated(p.op()) : null;
+                if (missing != null) {
+                    // what the Backup Service does not carry: refused here, as the user's client meets it
+                    history.record(new ClientOp(HistoryRecord.Type.FAIL, home + "/u" + p.user(), home, p.op().label(), write, null,
+                            pool.name(), null, -1, -1, missing, true, -1, now.emulatedMs(), now.wallMs()));
+                    e.getValue().completed(p.slot(), true, now.emulatedMs());
+                    half.refusedHosted(p.op(), missing);
+                    continue;
+                }
                 batch.add(new PoolProtocol.OpRequest(p.slot(), p.user(), p.op(), write));
             }
+            if (batch.isEmpty()) continue;
             // on disk before the operations leave: a node killed a moment later must not leave writes nobody invoked
             history.flush();
             supervisor.tell(new PoolProtocol.UserOps(home, !home.equals(pool.name()), batch, answers));
@@ -380,6 +427,7 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
                     d.pool(), r.server(), d.groups().get(k), r.epoch(), r.acknowledged() ? null : r.refusal(), false,
                     d.servedAt().emulatedMs(), now.emulatedMs(), now.wallMs()));
             if (w != null) w.completed(req.slot(), r.acknowledged() || r.server() != null, now.emulatedMs());
+            if (r.acknowledged() && half != null && !d.homePool().equals(pool.name())) half.hostedAcknowledged(req.op());
         }
         history.flush();
         return this;
@@ -462,6 +510,8 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
             int pending = inFlight.values().stream().mapToInt(List::size).sum();
             bus.publishAll(half.shipOverdue(pending, now));
         }
+        bus.publishAll(half.drainRefusals(now));
+        if (half.hostingPartner()) saveRoles();   // the conference content made here so far
         autoFailoverIfDue(now);
         if (syncReading) return this;
         syncReading = true;
@@ -600,9 +650,96 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
         busy = "failover";
         adminReply = f.replyTo();
         disaster = f.disaster();
+        if (siteServices == null) {
+            askLocalState();
+            return this;
+        }
+        // the pair's own state first, then the deployment's preconditions (CMS first, Edge next hop), as in one JVM
+        String home = f.home();
+        getContext().ask(io.poolpair.runtime.site.SiteServicesActor.PreconditionAnswer.class, siteServices, PEER_TIMEOUT,
+                to -> new io.poolpair.runtime.site.SiteServicesActor.Precondition(home, to),
+                (a, ex) -> new PreconditionChecked(a != null ? a.reason() : "the CMS and Edge routes of " + site
+                        + " did not answer: the failover's preconditions cannot be checked"));
+        return this;
+    }
+
+    private Behavior<Command> onPreconditionChecked(PreconditionChecked c) {
+        if (!"failover".equals(busy)) return this;
+        if (c.reason() != null) {
+            busy = null;
+            return refuse(half.refuseFailover(c.reason(), clock.now()), adminReply);
+        }
+        askLocalState();
+        return this;
+    }
+
+    private void askLocalState() {
         getContext().ask(PoolView.class, supervisor, Duration.ofSeconds(3), PoolProtocol.GetStatus::new,
                 (v, ex) -> new LocalState(v != null && "running".equals(v.state())));
+    }
+
+    // ------------------------------------------------------------------ after a failover: LIS, Response Groups, content
+
+    private Behavior<Command> onAfterFailover(AfterFailover a) {
+        Time now = clock.now();
+        String args = "{pool=" + a.home() + "}";
+        String verb = a.verb().label();
+        bus.publish(new FailoverEvent.AdminVerbStarted(now, Where.pool(partnerSpec == null ? site : partnerSpec.site(), a.home()), verb,
+                "pool=" + a.home()));
+        quickAdmin(HistoryRecord.Type.INVOKE, verb, args, null);
+        if (half == null) {
+            return afterFailoverDone(a, AdminResult.refused(new FailoverEvent.AdminVerbRefused(now, Where.pool(site, pool.name()), verb,
+                    pool.name() + " has no partner pool")));
+        }
+        switch (a.verb()) {
+            case RESTORE_LIS -> afterFailoverDone(a, half.restoreLis(a.home(), now));
+            case IMPORT_RESPONSE_GROUPS -> afterFailoverDone(a, half.importResponseGroups(a.home(), now));
+            case SYNC_CONFERENCE_CONTENT -> {
+                getContext().ask(PoolView.class, supervisor, Duration.ofSeconds(3), PoolProtocol.GetStatus::new,
+                        (v, ex) -> new ContentSync(a, v != null && "running".equals(v.state()), null));
+                getContext().ask(Running.class, partner, PEER_TIMEOUT, r -> new IsRunning(r.unsafeUpcast()),
+                        (r, ex) -> new ContentSync(a, null, r != null && r.running()));
+            }
+            default -> afterFailoverDone(a, AdminResult.refused(new FailoverEvent.AdminVerbRefused(now, Where.pool(site, pool.name()),
+                    verb, verb + " is not run by a pool pair's half")));
+        }
         return this;
+    }
+
+    private final Map<AfterFailover, Boolean[]> contentSyncs = new java.util.HashMap<>();
+
+    private Behavior<Command> onContentSync(ContentSync c) {
+        Boolean[] both = contentSyncs.computeIfAbsent(c.verb(), k -> new Boolean[2]);
+        if (c.here() != null) both[0] = c.here();
+        if (c.there() != null) both[1] = c.there();
+        if (both[0] == null || both[1] == null) return this;
+        contentSyncs.remove(c.verb());
+        Time now = clock.now();
+        AdminResult r = half.syncConferenceContent(c.verb().home(), both[0] && both[1], now);
+        if (!r.refused()) saveRoles();
+        return afterFailoverDone(c.verb(), r);
+    }
+
+    private Behavior<Command> afterFailoverDone(AfterFailover a, AdminResult r) {
+        Time now = clock.now();
+        bus.publishAll(r.events());
+        if (r.refused()) {
+            quickAdmin(HistoryRecord.Type.FAIL, a.verb().label(), "{pool=" + a.home() + "}", r.message());
+            a.replyTo().tell(Reply.refused(r.message()));
+            return this;
+        }
+        saveRoles();
+        bus.publish(new FailoverEvent.AdminVerbFinished(now, Where.pool(site, pool.name()), a.verb().label(), r.message()));
+        quickAdmin(HistoryRecord.Type.OK, a.verb().label(), "{pool=" + a.home() + "}", r.message());
+        a.replyTo().tell(Reply.ok(r.message()));
+        return this;
+    }
+
+    private void quickAdmin(HistoryRecord.Type type, String verb, String args, String detail) {
+        Time now = clock.now();
+        history.record(new HistoryRecord.Nemesis(type, HistoryRecord.Nemesis.Category.ADMIN, verb, args, detail,
+                now.emulatedMs(), now.wallMs()));
+        history.flush();
     }
 
     private Behavior<Command> onLocalState(LocalState s) {
