@@ -111,7 +111,7 @@ public final class SiteServicesActor extends AbstractBehavior<SiteServicesActor.
 
     private static final String STORE_KEY = "site-services";
     private static final Duration ASK = Duration.ofSeconds(2);
-    private static final Duration FORWARD = Duration.ofSeconds(10);
+    private static final Duration FORWARD = Duration.ofSeconds(5);
 
     private final Topology topology;
     private final String site;
