@@ -149,7 +149,20 @@ class SitePartitionTest {
         assertThat(status.output().lines().filter(l -> l.matches("^[ab][123] +site-[ab] +Up .*"))).hasSize(6);
         assertThat(status.output()).doesNotContain("unreachable:");
 
-        // with both sites back, a planned failover of pool-a to pool-b and its failback lose nothing
+        // with both sites back, SfB's planned procedure: pool-a hosts the CMS, so the CMS moves first (asked at a site-a
+        // node, run at site-b's copy after pulling site-a's), then edge-a is re-pointed, then pool-a's users go over
+        long procedure = System.currentTimeMillis();
+        String cmsFirst = post("b1", "/api/admin/failover-pool", "{\"pool\":\"pool-a\"}");
+        assertThat(cmsFirst).contains("\"ok\":false").contains("pool pool-a hosts the active Central Management Store");
+        String cms = post("a2", "/api/admin/failover-cms", "{}");
+        assertThat(cms).contains("\"ok\":true").contains("CMS failover to pool-b started (planned: replication completed");
+        await("cms-moved to pool-b", SEEN, () -> since(procedure).stream().anyMatch(e -> type(e, "cms-moved")
+                && "pool-b".equals(e.path("toPool").asText())));
+        String edgeFirst = post("b2", "/api/admin/failover-pool", "{\"pool\":\"pool-a\"}");
+        assertThat(edgeFirst).contains("\"ok\":false").contains("Edge pool edge-a uses pool-a as its next hop");
+        String hop = post("a1", "/api/admin/set-edge-next-hop", "{\"edge\":\"edge-a\",\"pool\":\"pool-b\"}");
+        assertThat(hop).contains("\"ok\":true").contains("next hop of edge-a is now pool-b");
+        // a planned failover of pool-a to pool-b and its failback lose nothing
         String over = post("b1", "/api/admin/failover-pool", "{\"pool\":\"pool-a\"}");
         assertThat(over).contains("\"ok\":true").contains("planned");
         long moved = System.currentTimeMillis();

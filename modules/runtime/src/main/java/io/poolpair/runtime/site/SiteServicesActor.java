@@ -241,6 +241,7 @@ public final class SiteServicesActor extends AbstractBehavior<SiteServicesActor.
     }
 
     private void run(Admin a) {
+        started(a);
         Time now = clock.now();
         switch (a.verb()) {
             case FAILOVER_CMS -> {
@@ -258,7 +259,7 @@ public final class SiteServicesActor extends AbstractBehavior<SiteServicesActor.
             }
             case SET_EDGE_NEXT_HOP -> done(a, replica.setEdgeNextHop(a.args().get("edge"), a.args().get("pool"), now));
             case MOVE_FEDERATION_ROUTE -> done(a, replica.moveFederationRoute(a.args().get("edge"), now));
-            default -> refuse(a, where(a), a.verb().label() + " is not one of the site services' verbs");
+            default -> refused(a, where(a), a.verb().label() + " is not one of the site services' verbs");
         }
     }
 
@@ -276,7 +277,6 @@ public final class SiteServicesActor extends AbstractBehavior<SiteServicesActor.
             return;
         }
         // it completes later: the answer says it started, cms-moved and admin-verb-finished say it is done
-        started(a);
         bus.publishAll(r.events());
         history(HistoryRecord.Type.OK, a, r.message());
         changed();
@@ -300,15 +300,14 @@ public final class SiteServicesActor extends AbstractBehavior<SiteServicesActor.
         timers.startSingleTimer("cms", CmsDue.INSTANCE, Duration.ofMillis(left == 0 ? 1 : clock.toWallMs(left)));
     }
 
+    /** The verb's outcome, once {@link #started} was published. */
     private void done(Admin a, AdminResult r) {
         if (r.refused()) {
-            started(a);
             bus.publishAll(r.events());
             history(HistoryRecord.Type.FAIL, a, r.message());
             a.replyTo().tell(Reply.refused(r.message()));
             return;
         }
-        started(a);
         bus.publishAll(r.events());
         Where w = r.events().isEmpty() ? where(a) : r.events().get(0).where();
         bus.publish(new AdminVerbFinished(clock.now(), w, a.verb().label(), r.message()));
@@ -317,8 +316,13 @@ public final class SiteServicesActor extends AbstractBehavior<SiteServicesActor.
         a.replyTo().tell(Reply.ok(r.message()));
     }
 
+    /** Refused before it ran (it could not reach the site that runs it). */
     private void refuse(Admin a, Where w, String reason) {
         started(a);
+        refused(a, w, reason);
+    }
+
+    private void refused(Admin a, Where w, String reason) {
         bus.publish(new AdminVerbRefused(clock.now(), w, a.verb().label(), reason));
         history(HistoryRecord.Type.FAIL, a, reason);
         a.replyTo().tell(Reply.refused(reason));
