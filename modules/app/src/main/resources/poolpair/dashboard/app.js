@@ -707,7 +707,7 @@
         setBadge(side.mode, p.users.mode);
         setText(side.servedBy, p.users.servedBy || '–');
       });
-      // a cluster node's status has no CMS (not modelled in a multi-node run): the line stays empty
+      // a cluster node whose site's copy of the CMS did not answer: the line stays empty
       if (s.cmsPool) setText(pe.cms, pe.pools.indexOf(s.cmsPool) >= 0 ? 'Central Management Store: active on ' + s.cmsPool +
         ', standby on ' + pe.pools.filter(function (x) { return x !== s.cmsPool; })[0] : 'Central Management Store: not in this pair (' + s.cmsPool + ')');
       if (!pr) return;
@@ -723,7 +723,7 @@
         (pr.syncIntervalMs ? ' · sync every ' + Math.round(pr.syncIntervalMs / 1000) + ' s' : ''));
     });
     var cms = s.cmsPool, cmsPool = s.pools[cms];
-    setText(app.el.cms, cms ? cms + (cmsPool ? ' (' + cmsPool.site + ')' : '') : 'not modelled in a multi-node run');
+    setText(app.el.cms, cms ? cms + (cmsPool ? ' (' + cmsPool.site + ')' : '') : 'unknown (this site\'s copy did not answer)');
     setText(app.el.links, Object.keys(s.links || {}).map(function (k) {
       var l = s.links[k];
       return 'link ' + l.sites.join(' ⇄ ') + ': ' + l.state + (l.state === 'slow' ? ' (' + Math.round(l.delayMs / 1000) + ' s)' : '');

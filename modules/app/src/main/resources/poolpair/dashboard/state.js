@@ -383,11 +383,13 @@
         if (pool.users) { pool.users.mode = side.mode; pool.users.servedBy = side.servedBy; }
       });
     });
-    if (!full || !st.site) return;
-    s.cmsPool = st.site.cmsPool;
-    s.edgeNextHops = st.site.edgeNextHops || {};
-    s.federation = st.site.federationRoute || null;
-    (st.site.siteLinks || []).forEach(function (l) {
+    // one JVM: the site view; a cluster node: its own site's copy of the CMS and the Edge routes
+    var site = st.site && typeof st.site === 'object' ? st.site : (st.siteServices && st.siteServices[st.site]);
+    if (!full || !site || !site.cmsPool) return;
+    s.cmsPool = site.cmsPool;
+    s.edgeNextHops = site.edgeNextHops || {};
+    s.federation = site.federationRoute || null;
+    (site.siteLinks || []).forEach(function (l) {
       var k = l.sites.join('|');
       s.links[k] = { sites: l.sites.slice(), state: l.state, delayMs: l.delayMs };
     });

@@ -166,6 +166,8 @@ class ClusterDashboardTest {
             waitForText(driver, wait, By.id("run-info"), "cluster node b1 (site-b)");
             waitForText(driver, wait, By.cssSelector("[data-server='a-fe3'] .observed"), "up");
             assertThat(driver.findElements(By.cssSelector("[data-site='site-a'] [data-pool='pool-a']"))).hasSize(1);
+            // the Deployment panel, from site-b's copy of the CMS and the Edge routes
+            waitForText(driver, wait, By.id("cms"), "pool-a (site-a)");
 
             driver.findElement(By.cssSelector("[data-server='a-fe3'] button[data-act='kill']")).click();
             Alert confirm = wait.until(ExpectedConditions.alertIsPresent());
