@@ -690,6 +690,23 @@ public final class FrontEndPool {
         public boolean timedOut() {
             return !acknowledged && refusal != null && refusal.startsWith(NO_ANSWER);
         }
+
+        /**
+         * How the history records this answer: ok when acknowledged; otherwise info when the client timed out (it cannot
+         * know whether its operation took effect), fail when it was refused.
+         */
+        public io.poolpair.model.history.HistoryRecord.Type historyType() {
+            return acknowledged ? io.poolpair.model.history.HistoryRecord.Type.OK
+                    : timedOut() ? io.poolpair.model.history.HistoryRecord.Type.INFO : io.poolpair.model.history.HistoryRecord.Type.FAIL;
+        }
+
+        /**
+         * Whether a server answered the user (it stays signed in: a write refused in quorum loss); otherwise (no primary,
+         * a frozen one) the user signs in again.
+         */
+        public boolean answered() {
+            return acknowledged || server != null;
+        }
     }
 
     /**

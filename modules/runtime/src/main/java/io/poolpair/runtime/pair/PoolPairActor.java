@@ -292,12 +292,11 @@ public final class PoolPairActor extends AbstractBehavior<PoolPairActor.Command>
             boolean refused = false;
             boolean answered = true;
             if (!r.acknowledged()) {
-                // a failure, not a refusal by the user's mode; when the group's primary answered (a write refused in
-                // quorum loss) the user stays signed in, otherwise (no primary, a frozen one) it signs in again
-                answered = r.server() != null;
+                // a failure, not a refusal by the user's mode (FrontEndPool.WriteResult says info or fail, and whether
+                // a server answered so that the user stays signed in)
+                answered = r.answered();
                 error = r.refusal();
-                // a client that timed out does not know whether its operation took effect: info, not fail
-                type = r.timedOut() ? HistoryRecord.Type.INFO : HistoryRecord.Type.FAIL;
+                type = r.historyType();
                 model.refusedByPool(home, req.op(), r.refusal());
             } else if (req.write() < 0) {
                 type = HistoryRecord.Type.OK;

@@ -74,6 +74,13 @@ public final class SiteServicesActor extends AbstractBehavior<SiteServicesActor.
 
     public record GetSite(ActorRef<SiteStatus> replyTo) implements Command {}
 
+    /**
+     * The automatic failover policy (off by default) is about to fail {@code pool} over: first the CMS (with force) if
+     * the pool hosts it, waiting for it to complete, then every serving Edge pool whose next hop is the pool re-pointed
+     * to its partner, each an ordinary verb with its events; answered when done (a refused step is not retried).
+     */
+    public record AutoFailover(String pool, ActorRef<Reply> replyTo) implements Command {}
+
     /** This copy's view: the CMS, the routes, and whether every other site's copy holds its newest snapshot. */
     public record SiteStatus(String site, String cmsPool, String cmsTarget, Map<String, String> edgeNextHops, String federationEdge,
                              boolean federationUp, long epoch, long version, boolean replicated) implements CborSerializable {
@@ -136,6 +143,8 @@ public final class SiteServicesActor extends AbstractBehavior<SiteServicesActor.
     private final List<String> asked = new ArrayList<>();
     /** Work waiting for a fresh view of the pools. */
     private final List<Runnable> waiting = new ArrayList<>();
+    /** Automatic failovers waiting for the CMS failover to complete, by pool. */
+    private final Map<String, ActorRef<Reply>> autoPending = new LinkedHashMap<>();
 
     /**
      * @param pools the supervisors of every pool of the deployment (singleton proxies)
@@ -172,6 +181,10 @@ public final class SiteServicesActor extends AbstractBehavior<SiteServicesActor.
                 .onMessage(Admin.class, this::onAdmin)
                 .onMessage(Precondition.class, p -> {
                     whenFresh(() -> p.replyTo().tell(new PreconditionAnswer(replica.services().failoverPrecondition(p.home()))));
+                    return this;
+                })
+                .onMessage(AutoFailover.class, m -> {
+                    whenFresh(() -> autoFailover(m));
                     return this;
                 })
                 .onMessage(GetSite.class, g -> {
@@ -291,7 +304,36 @@ public final class SiteServicesActor extends AbstractBehavior<SiteServicesActor.
         bus.publishAll(ev);
         for (FailoverEvent e : ev) bus.publish(new AdminVerbFinished(now, e.where(), "failover-cms", e.describe()));
         changed();
+        Map<String, ActorRef<Reply>> pending = new LinkedHashMap<>(autoPending);
+        autoPending.clear();
+        pending.forEach((pool, replyTo) -> whenFresh(() -> repointEdges(pool, replyTo)));
         return this;
+    }
+
+    private void autoFailover(AutoFailover m) {
+        ActorRef<Reply> ignore = getContext().getSystem().ignoreRef();
+        if (m.pool().equals(replica.services().cmsPool())) {
+            autoPending.put(m.pool(), m.replyTo());
+            onAdmin(new Admin(AdminVerb.FAILOVER_CMS, Map.of("force", "true"), false, ignore));
+            return;
+        }
+        repointEdges(m.pool(), m.replyTo());
+    }
+
+    /** The automatic policy's second step: every serving Edge pool that forwards to {@code pool} goes to its partner. */
+    private void repointEdges(String pool, ActorRef<Reply> replyTo) {
+        String to = topology.pool(pool).map(PoolSpec::backupPool).orElse(null);
+        List<String> edges = new ArrayList<>();
+        for (PoolSpec e : topology.poolsOf(Role.EDGE)) {
+            if (to != null && pool.equals(replica.services().nextHopOf(e.name())) && replica.services().serving(e.name())) {
+                edges.add(e.name());
+                Admin a = new Admin(AdminVerb.SET_EDGE_NEXT_HOP, Map.of("edge", e.name(), "pool", to), false,
+                        getContext().getSystem().ignoreRef());
+                if (site.equals(replica.masterSite())) run(a);
+                else onAdmin(a);
+            }
+        }
+        replyTo.tell(Reply.ok(edges.isEmpty() ? "no Edge pool to re-point" : "re-pointed " + edges + " to " + to));
     }
 
     private void scheduleCms() {

@@ -14,10 +14,11 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Multi-node runs: everything a site holds of one home pool's users' data, once the operations in flight are done.
- * It drains the serving pool (an empty batch, answered after every batch sent before it), then takes the union of
- * the site's back-end store replicas and the writes the pool's replicas hold that are not flushed yet. A short-lived
- * child of the users' actor; used for a final read, a planned failover's hand-over and a failback.
+ * Multi-node runs: everything a site holds of one home pool's users' data: the union of the site's back-end store
+ * replicas and the writes the pool's replicas hold that are not flushed yet. With {@code drain}, once the operations
+ * in flight are done: it drains the serving pool first (an empty batch, answered after every batch sent before it).
+ * A short-lived child of the users' actor; used for a final read, a planned failover's hand-over and a failback
+ * (drained), and for each Backup Service ship (not drained: what the pool acknowledged so far).
  */
 final class Collector {
 
@@ -40,12 +41,13 @@ final class Collector {
 
     private enum Timeout implements Msg { INSTANCE }
 
-    static Behavior<?> create(String site, String home, boolean failedOver, ActorRef<PoolProtocol.Command> pool,
+    static Behavior<?> create(String site, String home, boolean failedOver, boolean drain, ActorRef<PoolProtocol.Command> pool,
                               Duration timeout, ActorRef<Collected> replyTo) {
         return Behaviors.<Msg>setup(ctx -> Behaviors.withTimers(timers -> {
             timers.startSingleTimer(Timeout.INSTANCE, timeout.multipliedBy(2));
-            pool.tell(new PoolProtocol.UserOps(home, failedOver, java.util.List.of(),
-                    ctx.messageAdapter(PoolProtocol.OpsDone.class, Drained::new)));
+            ActorRef<PoolProtocol.OpsDone> drained = ctx.messageAdapter(PoolProtocol.OpsDone.class, Drained::new);
+            if (drain) pool.tell(new PoolProtocol.UserOps(home, failedOver, java.util.List.of(), drained));
+            else ctx.getSelf().tell(new Drained(null));
             Map<Integer, Set<Long>> data = new TreeMap<>();
             Set<String> parts = new HashSet<>();
             return Behaviors.receive(Msg.class)

@@ -126,9 +126,8 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
 
     record Answered(PoolProtocol.OpsDone done) implements Command {}
 
-    record SyncRead(StoreAccess.Snapshot snapshot) implements Command {}
-
-    record SyncUnflushed(PoolProtocol.Unflushed unflushed) implements Command {}
+    /** What the pool acknowledged so far, for the Backup Service's next ship. */
+    record SyncCollected(Collector.Collected collected) implements Command {}
 
     record Written(StoreAccess.Written written) implements Command {}
 
@@ -192,9 +191,9 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
     private final Map<Long, List<Long>> inFlight = new TreeMap<>();
     private long syncStartedMs = -1;
     private boolean syncReading;
-    private StoreAccess.Snapshot syncStore;
-    private PoolProtocol.Unflushed syncPool;
     private long lastHeardMs;
+    /** The {@link #lastHeardMs} the automatic policy last acted on (-1: never). */
+    private long autoFiredFor = -1;
     /** A ship received, waiting for this site's back end before it is acknowledged. */
     private record Receiving(ActorRef<Command> replyTo, long sync, long asOfMs) {}
 
@@ -297,8 +296,7 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
                 .onMessage(FinalRead.class, this::onFinalRead)
                 .onMessage(Gathered.class, this::onGathered)
                 .onMessageEquals(SyncTick.INSTANCE, this::onSyncTick)
-                .onMessage(SyncRead.class, this::onSyncRead)
-                .onMessage(SyncUnflushed.class, this::onSyncUnflushed)
+                .onMessage(SyncCollected.class, this::onSyncCollected)
                 .onMessage(Ship.class, this::onShip)
                 .onMessage(ShipAck.class, this::onShipAck)
                 .onMessage(Written.class, this::onWritten)
@@ -421,12 +419,11 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
         for (int k = 0; k < d.ops().size(); k++) {
             PoolProtocol.OpRequest req = d.ops().get(k);
             FrontEndPool.WriteResult r = d.results().get(k);
-            HistoryRecord.Type type = r.acknowledged() ? HistoryRecord.Type.OK
-                    : r.timedOut() ? HistoryRecord.Type.INFO : HistoryRecord.Type.FAIL;
+            HistoryRecord.Type type = r.historyType();
             history.record(new ClientOp(type, d.homePool() + "/u" + req.user(), d.homePool(), req.op().label(), req.write(), null,
                     d.pool(), r.server(), d.groups().get(k), r.epoch(), r.acknowledged() ? null : r.refusal(), false,
                     d.servedAt().emulatedMs(), now.emulatedMs(), now.wallMs()));
-            if (w != null) w.completed(req.slot(), r.acknowledged() || r.server() != null, now.emulatedMs());
+            if (w != null) w.completed(req.slot(), r.answered(), now.emulatedMs());
             if (r.acknowledged() && half != null && !d.homePool().equals(pool.name())) half.hostedAcknowledged(req.op());
         }
         history.flush();
@@ -442,7 +439,7 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
     /** Stops driving {@code home}'s users and collects what the site holds for them (answered as {@link Gathered}). */
     private void collect(String home) {
         driven.remove(home);
-        getContext().spawnAnonymous(Collector.create(site, home, !home.equals(pool.name()), supervisor, STORE_TIMEOUT,
+        getContext().spawnAnonymous(Collector.create(site, home, !home.equals(pool.name()), true, supervisor, STORE_TIMEOUT,
                 getContext().messageAdapter(Collector.Collected.class, Gathered::new)));
     }
 
@@ -516,40 +513,16 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
         if (syncReading) return this;
         syncReading = true;
         syncStartedMs = now.emulatedMs();
-        syncStore = null;
-        syncPool = null;
         // what the pool acknowledged: its back end's writes, and those its replicas hold that are not flushed yet
-        getContext().spawnAnonymous(StoreAccess.read(site, pool.name(), STORE_TIMEOUT,
-                getContext().messageAdapter(StoreAccess.Snapshot.class, SyncRead::new)));
-        getContext().ask(PoolProtocol.Unflushed.class, supervisor, STORE_TIMEOUT, r -> new PoolProtocol.GetUnflushed(pool.name(), r),
-                (u, ex) -> new SyncUnflushed(u != null ? u : new PoolProtocol.Unflushed(pool.name(), Map.of())));
+        getContext().spawnAnonymous(Collector.create(site, pool.name(), false, false, supervisor, STORE_TIMEOUT,
+                getContext().messageAdapter(Collector.Collected.class, SyncCollected::new)));
         return this;
     }
 
-    private Behavior<Command> onSyncUnflushed(SyncUnflushed u) {
-        syncPool = u.unflushed();
-        return syncIfRead();
-    }
-
-    private Behavior<Command> onSyncRead(SyncRead r) {
-        syncStore = r.snapshot();
-        return syncIfRead();
-    }
-
-    private Behavior<Command> syncIfRead() {
-        if (syncStore == null || syncPool == null) return this;
+    private Behavior<Command> onSyncCollected(SyncCollected c) {
         syncReading = false;
         List<WriteRecord> delta = new ArrayList<>();
-        for (WriteRecord w : syncStore.records()) if (!acknowledged.contains(w.id())) delta.add(w);
-        Set<Long> inStore = new HashSet<>();
-        for (WriteRecord w : syncStore.records()) inStore.add(w.id());
-        syncPool.byUser().forEach((user, ids) -> {
-            for (Long id : ids) {
-                if (!inStore.contains(id) && !acknowledged.contains(id)) delta.add(new WriteRecord(id, user, pool.name(), pool.name(), 0));
-            }
-        });
-        syncStore = null;
-        syncPool = null;
+        for (WriteRecord w : records(c.collected())) if (!acknowledged.contains(w.id())) delta.add(w);
         long sync = nextSync++;
         inFlight.put(sync, delta.stream().map(WriteRecord::id).toList());
         // sent even when empty: the partner learns this half is there (the automatic policy listens for it)
@@ -614,10 +587,23 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
     private void autoFailoverIfDue(Time now) {
         if (!settings.dr().autoFailover() || half.hostingPartner() || busy != null || !half.usersHere()) return;
         if (now.emulatedMs() - lastHeardMs < settings.dr().autoFailoverAfterMs()) return;
-        bus.publish(new FailoverEvent.AdminVerbStarted(now, Where.pool(site, pool.name()), "failover-pool",
-                "pool=" + half.partner() + " disaster=true (automatic policy: nothing heard from " + half.partner() + " for "
-                        + (now.emulatedMs() - lastHeardMs) / 1000 + " s)"));
-        getContext().getSelf().tell(new Failover(half.partner(), true, getContext().getSystem().ignoreRef()));
+        // once per outage: the partner must be heard again before the policy acts again (a refused step is not retried)
+        if (autoFiredFor == lastHeardMs) return;
+        autoFiredFor = lastHeardMs;
+        String why = "automatic policy: nothing heard from " + half.partner() + " for " + (now.emulatedMs() - lastHeardMs) / 1000 + " s";
+        ActorRef<Reply> ignore = getContext().getSystem().ignoreRef();
+        if (siteServices == null) {
+            getContext().getSelf().tell(new Failover(half.partner(), true, ignore));
+            return;
+        }
+        // as in one JVM: the CMS first (if the partner hosts it), then the Edge next hops, then the users
+        bus.publish(new FailoverEvent.RunMarker(now, Where.pool(half.partner().equals(partnerSpec.name()) ? partnerSpec.site() : site,
+                half.partner()), "auto-failover", why + ": the CMS and Edge next hops first, then failover-pool " + half.partner()
+                + " in disaster mode"));
+        String home = half.partner();
+        getContext().ask(Reply.class, siteServices, Duration.ofMillis(clock.toWallMs(settings.dr().cmsFailoverMs())).plusSeconds(20),
+                r -> new io.poolpair.runtime.site.SiteServicesActor.AutoFailover(home, r),
+                (r, ex) -> new Failover(home, true, ignore));
     }
 
     // ------------------------------------------------------------------ failover and failback

@@ -199,4 +199,22 @@ class SiteServicesActorTest {
         // pool-a no longer hosts the CMS, but edge-a still points at it
         assertThat(precondition(a, "pool-a")).contains("Edge pool edge-a uses pool-a as its next hop");
     }
+
+    @Test
+    void theAutomaticPolicyMovesTheCmsFirstThenRepointsTheEdgesThatForwardToTheDeadPool() {
+        startBothSites();
+        // pool-a's Front Ends are gone; edge-a still serves and forwards to pool-a
+        states.put("pool-a", "stopped");
+        int markB = eventsB.mark();
+        TestProbe<Reply> done = testKit.createTestProbe();
+        b.tell(new SiteServicesActor.AutoFailover("pool-a", done.getRef()));
+        Reply r = done.expectMessageClass(Reply.class, Duration.ofSeconds(30));
+        assertThat(r.message()).isEqualTo("re-pointed [edge-a] to pool-b");
+        eventsB.await(markB, FailoverEvent.CmsMoved.class, "cms-moved", e -> "pool-b".equals(e.toPool()));
+        eventsB.await(markB, FailoverEvent.EdgeRouteChanged.class, "edge-a re-pointed at site-b, the new master's",
+                e -> "pool-b".equals(e.to()) && "next hop".equals(e.route()));
+        assertThat(precondition(b, "pool-a")).isNull();
+        awaitStatus(a, "site-a's copy takes both changes", s -> "pool-b".equals(s.cmsPool())
+                && "pool-b".equals(s.edgeNextHops().get("edge-a")));
+    }
 }
