@@ -51,7 +51,7 @@ import java.util.Map;
  *   <li>Which pools serve is asked of their supervisors, wherever they run, before every verb and precondition (a pool
  *       that does not answer in time does not serve); this site's own pools every tick too, for the federation route's
  *       {@code service-dropped}.</li>
- *   <li>After every change the copy sends its snapshot to the other sites' copies, and again every tick until they
+ *   <li>After every change the copy sends its snapshot to the other sites' copies, and again every 10 s until they
  *       acknowledge it; it keeps the snapshot in its site's back end for its next incarnation.</li>
  * </ul>
  */
@@ -118,7 +118,12 @@ public final class SiteServicesActor extends AbstractBehavior<SiteServicesActor.
 
     private static final String STORE_KEY = "site-services";
     private static final Duration ASK = Duration.ofSeconds(2);
-    private static final Duration FORWARD = Duration.ofSeconds(5);
+    /** How long a copy waits for the copy it sent a verb on to (which may pull the master's snapshot first). */
+    private static final Duration FORWARD = Duration.ofSeconds(15);
+    /** How long a planned CMS failover waits for the master's snapshot. */
+    private static final Duration PULL = Duration.ofSeconds(5);
+    /** Ticks (2 s) between two sends of an unacknowledged snapshot: a dead site's proxy keeps what it is sent. */
+    private static final int RESEND_TICKS = 5;
 
     private final Topology topology;
     private final String site;
@@ -132,6 +137,7 @@ public final class SiteServicesActor extends AbstractBehavior<SiteServicesActor.
     private final CmsReplica replica;
     /** The newest snapshot each other site acknowledged holding. */
     private final Map<String, CmsReplica.Snapshot> peerHolds = new HashMap<>();
+    private long ticks;
 
     private boolean restoring = true;
     private BackEndStore.State restored;
@@ -264,7 +270,7 @@ public final class SiteServicesActor extends AbstractBehavior<SiteServicesActor.
                 boolean masterUp = replica.services().serving(master);
                 if (!force && masterUp && !masterSite.equals(site) && peers.containsKey(masterSite)) {
                     // a planned CMS failover completes the replication from the master first
-                    getContext().ask(Replicated.class, peers.get(masterSite), FORWARD,
+                    getContext().ask(Replicated.class, peers.get(masterSite), PULL,
                             r -> new Replicate(replica.snapshot(), site, r.unsafeUpcast()), (r, ex) -> new Pulled(a, r));
                     return;
                 }
@@ -443,7 +449,7 @@ public final class SiteServicesActor extends AbstractBehavior<SiteServicesActor.
     }
 
     private Behavior<Command> onTick() {
-        push();
+        if (++ticks % RESEND_TICKS == 0) push();
         if (!refreshing && !restoring) refresh(topology.pools().stream().filter(p -> p.site().equals(site)).map(PoolSpec::name).toList());
         return this;
     }
