@@ -158,6 +158,17 @@ final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /** Waits until every node says it is Up in its data center, then until each of {@code pools} has started. */
+    void awaitUpAndRunning(Duration bound, List<String> pools) throws InterruptedException {
+        for (NodeProcess n : nodes.values()) {
+            await(n.name + " Up in the cluster", bound, () -> n.printed(": Up in data center " + n.site), () -> n.name);
+        }
+        for (String pool : pools) {
+            await(pool + " runs", bound, () -> events().stream().anyMatch(e -> "pool-quorum-regained".equals(e.path("type").asText())
+                    && pool.equals(e.path("pool").asText())), () -> "events: " + events().size());
+        }
+    }
+
     /** GET a path of a node's HTTP port: the status code and the body (status 0 when it does not answer). */
     HttpAnswer get(NodeProcess n, String path) throws InterruptedException {
         String base = n.http().orElse(null);

@@ -49,13 +49,7 @@ class PoolFailoverClusterTest {
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void startSixNodesAndWaitForBothPools() throws Exception {
         cluster = LocalCluster.start(LocalCluster.example("cluster-two-sites.conf"));
-        for (NodeProcess n : cluster.nodes.values()) {
-            cluster.await(n.name + " Up in the cluster", FORM, () -> n.printed(": Up in data center " + n.site), () -> n.name);
-        }
-        for (String pool : List.of("pool-a", "pool-b")) {
-            cluster.await(pool + " runs", FORM, () -> has(e -> type(e, "pool-quorum-regained") && pool.equals(e.path("pool").asText())),
-                    () -> "events: " + cluster.events().size());
-        }
+        cluster.awaitUpAndRunning(FORM, List.of("pool-a", "pool-b"));
         awaitMoreAcknowledgedWrites(20);
     }
 

@@ -46,13 +46,7 @@ class SiteServicesClusterTest {
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void startSixNodesAndWaitForBothPools() throws Exception {
         cluster = LocalCluster.start(LocalCluster.example("cluster-two-sites.conf"));
-        for (NodeProcess n : cluster.nodes.values()) {
-            cluster.await(n.name + " Up in the cluster", FORM, () -> n.printed(": Up in data center " + n.site), () -> n.name);
-        }
-        for (String pool : List.of("pool-a", "pool-b")) {
-            cluster.await(pool + " runs", FORM, () -> has(0, e -> type(e, "pool-quorum-regained") && pool.equals(e.path("pool").asText())),
-                    () -> "events: " + cluster.events().size());
-        }
+        cluster.awaitUpAndRunning(FORM, List.of("pool-a", "pool-b"));
     }
 
     @AfterAll
@@ -111,7 +105,8 @@ class SiteServicesClusterTest {
         assertThat(over.body()).contains("served by pool-b").contains("disaster");
         cluster.await("pool-a FailedOver", DETECT, () -> has(from, e -> type(e, "pool-failover-state")
                 && "pool-a".equals(e.path("pool").asText()) && "FailedOver".equals(e.path("to").asText())), () -> "not yet");
-        assertThat(cluster.events()).anyMatch(e -> type(e, "not-replicated") && e.path("what").asText().equals("Location Information Server"));
+        cluster.await("LIS not-replicated on pool-b", DETECT, () -> has(from, e -> type(e, "not-replicated")
+                && e.path("what").asText().equals("Location Information Server")), () -> "not yet");
 
         LocalCluster.HttpAnswer content = post("b3", "/api/admin/sync-conference-content", "{\"pool\":\"pool-a\"}");
         assertThat(content.status()).as(content.body()).isEqualTo(409);

@@ -19,22 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CmsReplicaTest {
 
-    private static final String TOPOLOGY = """
-            format-version = 1
-            product-version = "2015"
-            cms-pool = "pool-a"
-            sites = [ { name = "site-a" }, { name = "site-b" } ]
-            pools = [
-              { name = "pool-a", role = front-end, site = "site-a", servers = [ "a-fe1", "a-fe2", "a-fe3" ],
-                users = 6000, backup-pool = "pool-b" }
-              { name = "pool-b", role = front-end, site = "site-b", servers = [ "b-fe1", "b-fe2", "b-fe3" ],
-                users = 6000, backup-pool = "pool-a" }
-              { name = "edge-a", role = edge, site = "site-a", servers = [ "a-edge1", "a-edge2" ], next-hop = "pool-a" }
-              { name = "edge-b", role = edge, site = "site-b", servers = [ "b-edge1", "b-edge2" ], next-hop = "pool-b" }
-            ]
-            """;
-
-    private static final Topology T = TopologyLoader.parse(TOPOLOGY, "t.conf");
+    private static final Topology T = TopologyLoader.parse(SiteServicesTest.TOPOLOGY, "t.conf");
 
     private static Time at(long ms) { return Time.ofEmulated(ms); }
 

@@ -18,8 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Deployment-wide preconditions of a pool failover and the Edge routes (spec §3.3, §3.4, §6.2; §8 items 9, 12, 15). */
 class SiteServicesTest {
 
-    /** Two sites, a paired Front End pool and an Edge pool in each; the CMS on pool-a. */
-    private static final String TOPOLOGY = """
+    /** Two sites, a paired Front End pool and an Edge pool in each; the CMS on pool-a (CmsReplicaTest uses it too). */
+    static final String TOPOLOGY = """
             format-version = 1
             product-version = "2015"
             cms-pool = "pool-a"

@@ -50,6 +50,62 @@ public final class StoreAccess {
 
     private enum Timeout implements Msg { INSTANCE }
 
+    private record Kept(BackEndStore.State state) implements Msg {}
+
+    /** What {@link #getState} found: the newest kept state, or null when no replica answered with one. */
+    public record KeptState(BackEndStore.State state) {}
+
+    /**
+     * A small value an actor keeps in its site's back end for its next incarnation (a singleton that moves to another
+     * node): the newest version any replica of {@code site} holds under {@code key}, or null, within {@code timeout}.
+     */
+    public static Behavior<?> getState(String site, String key, Duration timeout, ActorRef<KeptState> replyTo) {
+        return Behaviors.<Msg>setup(ctx -> Behaviors.withTimers(timers -> {
+            ctx.getSystem().receptionist().tell(Receptionist.find(BackEndStore.key(site),
+                    ctx.messageAdapter(Receptionist.Listing.class, Found::new)));
+            timers.startSingleTimer(Timeout.INSTANCE, timeout);
+            BackEndStore.State[] newest = {null};
+            int[] pending = {-1};
+            return Behaviors.receive(Msg.class)
+                    .onMessage(Found.class, f -> {
+                        Set<ActorRef<BackEndStore.Command>> stores = f.listing().getServiceInstances(BackEndStore.key(site));
+                        pending[0] = stores.size();
+                        ActorRef<BackEndStore.State> to = ctx.messageAdapter(BackEndStore.State.class, Kept::new);
+                        for (ActorRef<BackEndStore.Command> st : stores) st.tell(new BackEndStore.GetState(key, to));
+                        return pending[0] == 0 ? kept(replyTo, newest[0]) : Behaviors.same();
+                    })
+                    .onMessage(Kept.class, k -> {
+                        BackEndStore.State st = k.state();
+                        if (st.version() >= 0 && st.value() != null && (newest[0] == null || st.version() > newest[0].version())) newest[0] = st;
+                        return --pending[0] == 0 ? kept(replyTo, newest[0]) : Behaviors.same();
+                    })
+                    .onMessageEquals(Timeout.INSTANCE, () -> kept(replyTo, newest[0]))
+                    .build();
+        }));
+    }
+
+    private static Behavior<Msg> kept(ActorRef<KeptState> replyTo, BackEndStore.State newest) {
+        replyTo.tell(new KeptState(newest));
+        return Behaviors.stopped();
+    }
+
+    /** Keeps {@code value} under {@code key} on every replica of {@code site}'s back end (the newest version wins). */
+    public static Behavior<?> putState(String site, String key, String value) {
+        long version = System.currentTimeMillis();
+        return Behaviors.<Msg>setup(ctx -> {
+            ctx.getSystem().receptionist().tell(Receptionist.find(BackEndStore.key(site),
+                    ctx.messageAdapter(Receptionist.Listing.class, Found::new)));
+            return Behaviors.receive(Msg.class)
+                    .onMessage(Found.class, f -> {
+                        for (ActorRef<BackEndStore.Command> st : f.listing().getServiceInstances(BackEndStore.key(site))) {
+                            st.tell(new BackEndStore.PutState(key, version, value));
+                        }
+                        return Behaviors.stopped();
+                    })
+                    .build();
+        });
+    }
+
     /** Reads {@code homePool}'s data from {@code site}'s replicas, answering within {@code timeout} with what came. */
     public static Behavior<?> read(String site, String homePool, Duration timeout, ActorRef<Snapshot> replyTo) {
         return Behaviors.<Msg>setup(ctx -> Behaviors.withTimers(timers -> {

@@ -20,6 +20,7 @@ import io.poolpair.runtime.journal.EventBus;
 import io.poolpair.runtime.journal.EventJson;
 import io.poolpair.runtime.pool.BackEndStore;
 import io.poolpair.runtime.pool.PoolProtocol;
+import io.poolpair.runtime.pool.StoreAccess;
 import io.poolpair.runtime.pool.PoolProtocol.Reply;
 import io.poolpair.runtime.status.PoolView;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -29,7 +30,6 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import org.apache.pekko.actor.typed.receptionist.Receptionist;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -100,15 +100,9 @@ public final class SiteServicesActor extends AbstractBehavior<SiteServicesActor.
 
     enum CmsDue implements Command { INSTANCE }
 
-    enum RestoreTimeout implements Command { INSTANCE }
-
     record Serving(long round, String pool, boolean serving) implements Command {}
 
-    record StoresFound(Receptionist.Listing listing) implements Command {}
-
-    record Stored(BackEndStore.State state) implements Command {}
-
-    record SaveTo(Receptionist.Listing listing, long version, String value) implements Command {}
+    record Kept(StoreAccess.KeptState kept) implements Command {}
 
     /** The answer of the copy a verb was sent on to (null: it did not answer in time). */
     record Forwarded(Admin admin, String site, Reply reply) implements Command {}
@@ -140,8 +134,6 @@ public final class SiteServicesActor extends AbstractBehavior<SiteServicesActor.
     private long ticks;
 
     private boolean restoring = true;
-    private BackEndStore.State restored;
-    private int storesPending;
     /** Asking the supervisors which pools serve: round number, pools asked, answers so far. */
     private long round;
     private boolean refreshing;
@@ -175,9 +167,8 @@ public final class SiteServicesActor extends AbstractBehavior<SiteServicesActor.
         this.pools = Map.copyOf(pools);
         this.peers = Map.copyOf(peers);
         this.replica = new CmsReplica(topology, site);
-        ctx.getSystem().receptionist().tell(Receptionist.find(BackEndStore.key(site),
-                ctx.messageAdapter(Receptionist.Listing.class, StoresFound::new)));
-        timers.startSingleTimer("restore", RestoreTimeout.INSTANCE, Duration.ofSeconds(3));
+        ctx.spawnAnonymous(StoreAccess.getState(site, STORE_KEY, Duration.ofSeconds(3),
+                ctx.messageAdapter(StoreAccess.KeptState.class, Kept::new)));
         timers.startTimerAtFixedRate("tick", Tick.INSTANCE, Duration.ofSeconds(2));
     }
 
@@ -205,16 +196,8 @@ public final class SiteServicesActor extends AbstractBehavior<SiteServicesActor.
                 .onMessageEquals(Tick.INSTANCE, this::onTick)
                 .onMessage(Serving.class, this::onServing)
                 .onMessageEquals(CmsDue.INSTANCE, this::onCmsDue)
-                .onMessage(StoresFound.class, this::onStoresFound)
-                .onMessage(Stored.class, this::onStored)
-                .onMessageEquals(RestoreTimeout.INSTANCE, () -> {
-                    if (restoring) restored();
-                    return this;
-                })
-                .onMessage(SaveTo.class, m -> {
-                    for (var st : m.listing().getServiceInstances(BackEndStore.key(site))) {
-                        st.tell(new BackEndStore.PutState(STORE_KEY, m.version(), m.value()));
-                    }
+                .onMessage(Kept.class, k -> {
+                    if (restoring) restored(k.kept().state());
                     return this;
                 })
                 .onMessage(Forwarded.class, this::onForwarded)
@@ -519,29 +502,11 @@ public final class SiteServicesActor extends AbstractBehavior<SiteServicesActor.
 
     // ------------------------------------------------------------------ across incarnations
 
-    private Behavior<Command> onStoresFound(StoresFound f) {
-        if (!restoring) return this;
-        var stores = f.listing().getServiceInstances(BackEndStore.key(site));
-        storesPending = stores.size();
-        ActorRef<BackEndStore.State> to = getContext().messageAdapter(BackEndStore.State.class, Stored::new);
-        for (var st : stores) st.tell(new BackEndStore.GetState(STORE_KEY, to));
-        if (storesPending == 0) restored();
-        return this;
-    }
-
-    private Behavior<Command> onStored(Stored s) {
-        if (!restoring) return this;
-        if (s.state().version() >= 0 && (restored == null || s.state().version() > restored.version())) restored = s.state();
-        if (--storesPending <= 0) restored();
-        return this;
-    }
-
-    private void restored() {
+    private void restored(BackEndStore.State kept) {
         restoring = false;
-        timers.cancel("restore");
-        if (restored != null && restored.value() != null) {
+        if (kept != null) {
             try {
-                replica.restore(EventJson.mapper().readValue(restored.value(), CmsReplica.Snapshot.class));
+                replica.restore(EventJson.mapper().readValue(kept.value(), CmsReplica.Snapshot.class));
                 scheduleCms();
             } catch (java.io.IOException e) {
                 getContext().getLog().warn("site services of {}: the kept snapshot does not read back: {}", site, e.getMessage());
@@ -559,8 +524,6 @@ public final class SiteServicesActor extends AbstractBehavior<SiteServicesActor.
             getContext().getLog().warn("site services of {}: cannot keep the snapshot: {}", site, e.getMessage());
             return;
         }
-        long version = System.currentTimeMillis();
-        getContext().getSystem().receptionist().tell(Receptionist.find(BackEndStore.key(site),
-                getContext().messageAdapter(Receptionist.Listing.class, l -> new SaveTo(l, version, value))));
+        getContext().spawnAnonymous(StoreAccess.putState(site, STORE_KEY, value));
     }
 }

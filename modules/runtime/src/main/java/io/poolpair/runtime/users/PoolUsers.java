@@ -144,14 +144,8 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
     /** sync-conference-content: whether both pools run (null until both answered). */
     record ContentSync(AfterFailover verb, Boolean here, Boolean there) implements Command {}
 
-    record RolesFound(org.apache.pekko.actor.typed.receptionist.Receptionist.Listing listing) implements Command {}
-
-    record RoleState(io.poolpair.runtime.pool.BackEndStore.State state) implements Command {}
-
-    enum RestoreTimeout implements Command { INSTANCE }
-
-    record SaveRoles(org.apache.pekko.actor.typed.receptionist.Receptionist.Listing listing, String roles, long version)
-            implements Command {}
+    /** The roles a previous incarnation kept in the site's back end (a half only). */
+    record RolesKept(StoreAccess.KeptState kept) implements Command {}
 
     /** Emulated: how often the workload looks for users whose next operation is due. */
     private static final long STEP_MS = 500;
@@ -182,8 +176,6 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
     private boolean stopped;
     /** Waiting for the roles a previous incarnation saved (a half only). */
     private boolean restoring;
-    private io.poolpair.runtime.pool.BackEndStore.State restored;
-    private int rolesPending;
 
     // Backup Service
     private long nextSync;
@@ -264,10 +256,8 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
         } else {
             // a half that starts again on another node takes back its predecessor's roles from the site's back end
             restoring = true;
-            getContext().getSystem().receptionist().tell(org.apache.pekko.actor.typed.receptionist.Receptionist.find(
-                    io.poolpair.runtime.pool.BackEndStore.key(site),
-                    getContext().messageAdapter(org.apache.pekko.actor.typed.receptionist.Receptionist.Listing.class, RolesFound::new)));
-            timers.startSingleTimer("restore", RestoreTimeout.INSTANCE, Duration.ofSeconds(3));
+            getContext().spawnAnonymous(StoreAccess.getState(site, "pair-" + pool.name(), Duration.ofSeconds(3),
+                    getContext().messageAdapter(StoreAccess.KeptState.class, RolesKept::new)));
         }
         if (settings.workload().enabled()) {
             timers.startTimerAtFixedRate("step", Step.INSTANCE, wall(STEP_MS));
@@ -321,16 +311,8 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
                 .onMessageEquals(TookBack.INSTANCE, this::onTookBack)
                 .onMessageEquals(PeerTimeout.INSTANCE, this::onPeerTimeout)
                 .onMessage(GetPair.class, this::onGetPair)
-                .onMessage(RolesFound.class, this::onRolesFound)
-                .onMessage(RoleState.class, this::onRoleState)
-                .onMessageEquals(RestoreTimeout.INSTANCE, () -> {
-                    if (restoring) restoreRoles();
-                    return this;
-                })
-                .onMessage(SaveRoles.class, m -> {
-                    for (var st : m.listing().getServiceInstances(io.poolpair.runtime.pool.BackEndStore.key(site))) {
-                        st.tell(new io.poolpair.runtime.pool.BackEndStore.PutState("pair-" + pool.name(), m.version(), m.roles()));
-                    }
+                .onMessage(RolesKept.class, k -> {
+                    if (restoring) restoreRoles(k.kept().state());
                     return this;
                 })
                 .build();
@@ -338,28 +320,9 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
 
     // ------------------------------------------------------------------ roles across incarnations
 
-    private Behavior<Command> onRolesFound(RolesFound f) {
-        if (!restoring) return this;
-        var stores = f.listing().getServiceInstances(io.poolpair.runtime.pool.BackEndStore.key(site));
-        rolesPending = stores.size();
-        ActorRef<io.poolpair.runtime.pool.BackEndStore.State> to =
-                getContext().messageAdapter(io.poolpair.runtime.pool.BackEndStore.State.class, RoleState::new);
-        for (var st : stores) st.tell(new io.poolpair.runtime.pool.BackEndStore.GetState("pair-" + pool.name(), to));
-        if (rolesPending == 0) restoreRoles();
-        return this;
-    }
-
-    private Behavior<Command> onRoleState(RoleState r) {
-        if (!restoring) return this;
-        if (r.state().version() >= 0 && (restored == null || r.state().version() > restored.version())) restored = r.state();
-        if (--rolesPending <= 0) restoreRoles();
-        return this;
-    }
-
-    private void restoreRoles() {
+    private void restoreRoles(io.poolpair.runtime.pool.BackEndStore.State restored) {
         restoring = false;
-        timers.cancel("restore");
-        if (restored != null && restored.value() != null) {
+        if (restored != null) {
             half.restore(restored.value());
             bus.publish(new FailoverEvent.RunMarker(clock.now(), Where.pool(site, pool.name()), "pair-roles-restored",
                     pool.name() + "'s half of its pair started again with its roles: " + half.roles()));
@@ -370,12 +333,7 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
 
     /** Keeps the half's roles in the site's back end, for the next incarnation (its singleton may move). */
     private void saveRoles() {
-        String roles = half.roles();
-        long version = System.currentTimeMillis();
-        getContext().getSystem().receptionist().tell(org.apache.pekko.actor.typed.receptionist.Receptionist.find(
-                io.poolpair.runtime.pool.BackEndStore.key(site),
-                getContext().messageAdapter(org.apache.pekko.actor.typed.receptionist.Receptionist.Listing.class,
-                        l -> new SaveRoles(l, roles, version))));
+        getContext().spawnAnonymous(StoreAccess.putState(site, "pair-" + pool.name(), half.roles()));
     }
 
     // ------------------------------------------------------------------ users
