@@ -231,6 +231,8 @@ public abstract class PoolSupervisor extends AbstractBehavior<Command> {
                 suspects.remove(v.server());
                 publish(modelServerDown(v.server(), "heartbeat", now));
                 changed = true;
+                // a restart or heal waiting for the server's end: silence is end enough
+                if (remote != null && pendingRestart.remove(v.server())) spawn(v.server());
             }
         }
         if (changed) afterChange(now);
@@ -260,6 +262,7 @@ public abstract class PoolSupervisor extends AbstractBehavior<Command> {
                 case KILL -> {
                     if (ref == null || "killed".equals(faults.get(s))) { skipped.add(s + " already killed"); continue; }
                     faults.put(s, "killed");
+                    pendingRestart.remove(s);   // a new kill outranks a heal still waiting for the last one's end
                     stopServer(ref);
                 }
                 case HANG -> {
@@ -292,6 +295,8 @@ public abstract class PoolSupervisor extends AbstractBehavior<Command> {
             String f = faults.remove(s);
             if (f == null) continue;
             if (f.equals("killed") && !children.containsKey(s)) spawn(s);
+            // multi-node: the killed server's end may not have been heard yet (its node is slow): start it once it has
+            else if (f.equals("killed") && remote != null) pendingRestart.add(s);
             else if (f.equals("hung") && children.containsKey(s)) children.get(s).tell(ServerCommand.Resume.INSTANCE);
             publish(new FaultHealed(now, where(s), f.equals("killed") ? FaultKind.KILL.label() : FaultKind.HANG.label()));
             healed.add(s);

@@ -19,7 +19,10 @@ public final class ServerHost extends AbstractBehavior<ServerHost.Command> {
 
     public sealed interface Command extends io.poolpair.runtime.CborSerializable {}
 
-    /** Start {@code server} (again), with a new incarnation. */
+    /**
+     * Start {@code server} (again), with a new incarnation. The supervisor asks only for a server it takes for dead; one
+     * still running here (its end not processed yet, or a zombie) is stopped first.
+     */
     public record Spawn(String server) implements Command {}
 
     record Stopped(String server, int incarnation) implements Command {}
@@ -52,7 +55,10 @@ public final class ServerHost extends AbstractBehavior<ServerHost.Command> {
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
                 .onMessage(Spawn.class, m -> {
-                    if (servers.containsKey(m.server()) && !running.containsKey(m.server())) spawn(m.server());
+                    if (!servers.containsKey(m.server())) return this;
+                    ActorRef<ServerCommand> old = running.remove(m.server());
+                    if (old != null) getContext().stop(old);
+                    spawn(m.server());
                     return this;
                 })
                 .onMessage(Stopped.class, m -> {
