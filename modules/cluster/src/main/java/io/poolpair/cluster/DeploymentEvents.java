@@ -23,11 +23,14 @@ import java.util.function.Consumer;
  * markers) to a Pekko pub-sub {@link Topic} named {@value #TOPIC}, which reaches the same topic's actor on every node
  * through the receptionist; each node keeps what arrives, its own events included, in arrival order.
  *
- * <p>Order: the events of one node arrive in the order that node published them; events of different nodes are
+ * <p>Order: the events of one node are kept here in the order that node published them; events of different nodes are
  * interleaved in the order they arrived here, which two nodes may see differently (each event carries its
- * {@code wallMs}). An event published before the receptionist told a node's topic about another node is not seen
- * there: a node that joins late sees the others' events from then on (every node's {@code events.jsonl} stays
- * complete). Indexes count from 0 on each node, in its arrival order; only the last {@link #KEPT} are kept in memory.
+ * {@code wallMs}). The topic delivers at most once: each node numbers what it publishes, and a node that receives an
+ * event after a gap asks the origin for the missing ones ({@link Resequencer}) before it keeps it; if they do not come
+ * within {@link #REPAIR} (the origin died, or no longer has them) the gap is skipped and logged. An event published
+ * before the receptionist told a node's topic about another node is not seen there: a node that joins late sees the
+ * others' events from then on (every node's {@code events.jsonl} stays complete). Indexes count from 0 on each node, in
+ * its arrival order; only the last {@link #KEPT} are kept in memory.
  */
 public final class DeploymentEvents {
 
@@ -40,7 +43,23 @@ public final class DeploymentEvents {
      * One event crossing JVMs: the node that published it, its type, and its {@code events.jsonl} line (the model's
      * events stay free of codecs: the line is the wire form).
      */
-    public record Line(String node, String type, String json) implements CborSerializable {}
+    public record Line(String node, long incarnation, long seq, String type, String json, ActorRef<Object> origin)
+            implements CborSerializable {}
+
+    /** Asks the origin's bridge for its events {@code from}..{@code to} again. */
+    record Resend(long from, long to, ActorRef<Object> replyTo) implements CborSerializable {}
+
+    /** The events asked for, those the origin still keeps. */
+    record Resent(String node, long incarnation, List<Line> lines) implements CborSerializable {
+        Resent {
+            lines = List.copyOf(lines);
+        }
+    }
+
+    private record GiveUp(Resequencer.Origin origin) {}
+
+    /** How long a node waits for missing events before it skips them. */
+    static final java.time.Duration REPAIR = java.time.Duration.ofSeconds(3);
 
     /** An event with its index in this node's arrival order. */
     public record Entry(long index, Line line) {}
@@ -66,18 +85,54 @@ public final class DeploymentEvents {
     }
 
     private static Behavior<Object> bridge(String node, DeploymentEvents d) {
-        return Behaviors.setup(ctx -> {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             ActorRef<Topic.Command<Line>> topic = ctx.spawn(Topic.create(Line.class, TOPIC), "topic");
             topic.tell(Topic.subscribe(ctx.getSelf().narrow()));
+            long incarnation = System.currentTimeMillis();
+            ArrayDeque<Line> own = new ArrayDeque<>();
+            long[] seq = {0};
+            Resequencer<Line> order = new Resequencer<>();
             return Behaviors.receiveMessage(msg -> {
                 if (msg instanceof FailoverEvent e) {
-                    topic.tell(Topic.publish(new Line(node, e.type(), EventJson.toLine(e))));
+                    Line l = new Line(node, incarnation, seq[0]++, e.type(), EventJson.toLine(e), ctx.getSelf());
+                    own.addLast(l);
+                    if (own.size() > KEPT) own.removeFirst();
+                    topic.tell(Topic.publish(l));
                 } else if (msg instanceof Line l) {
-                    d.append(l);
+                    Resequencer.Origin o = new Resequencer.Origin(l.node(), l.incarnation());
+                    Resequencer.Step<Line> step = order.arrived(o, l.seq(), l);
+                    step.ready().forEach(d::append);
+                    if (step.gap() != null) {
+                        l.origin().tell(new Resend(step.gap().from(), step.gap().to(), ctx.getSelf()));
+                        timers.startSingleTimer(o, new GiveUp(o), REPAIR);
+                    }
+                } else if (msg instanceof Resend r) {
+                    List<Line> lines = new ArrayList<>();
+                    for (Line l : own) if (l.seq() >= r.from() && l.seq() <= r.to()) lines.add(l);
+                    r.replyTo().tell(new Resent(node, incarnation, lines));
+                } else if (msg instanceof Resent r) {
+                    Resequencer.Origin o = new Resequencer.Origin(r.node(), r.incarnation());
+                    java.util.Map<Long, Line> bySeq = new java.util.HashMap<>();
+                    for (Line l : r.lines()) bySeq.put(l.seq(), l);
+                    order.resent(o, bySeq).forEach(d::append);
+                    timers.cancel(o);
+                    if (order.waiting(o)) skip(ctx, order, o, d);
+                } else if (msg instanceof GiveUp g) {
+                    skip(ctx, order, g.origin(), d);
                 }
                 return Behaviors.same();
             });
-        });
+        }));
+    }
+
+    private static void skip(org.apache.pekko.actor.typed.javadsl.ActorContext<Object> ctx, Resequencer<Line> order,
+                             Resequencer.Origin o, DeploymentEvents d) {
+        java.util.Map.Entry<List<Line>, Long> r = order.giveUp(o);
+        if (r.getValue() > 0) {
+            ctx.getLog().warn("{} events of node {} did not reach this node and could not be fetched again; its events.jsonl"
+                    + " has them", r.getValue(), o.node());
+        }
+        r.getKey().forEach(d::append);
     }
 
     /** Appends an event as it arrives, and hands it to every subscriber (which must not wait). */
