@@ -201,8 +201,13 @@ final class LocalCluster implements AutoCloseable {
      * its supervisor runs on, which changes when that node dies), parsed; a line still being written is skipped.
      */
     List<JsonNode> events() {
+        return events(nodes.keySet());
+    }
+
+    /** The same, written by the nodes named only. */
+    List<JsonNode> events(java.util.Collection<String> names) {
         List<JsonNode> out = new ArrayList<>();
-        for (String name : nodes.keySet()) {
+        for (String name : names) {
             Path f = folder.resolve(name).resolve("events.jsonl");
             if (!Files.isRegularFile(f)) continue;
             try {

@@ -62,9 +62,10 @@ class SiteServicesClusterTest {
         LocalCluster.HttpAnswer moved = post("b1", "/api/admin/move-federation-route", "{\"edge\":\"edge-b\"}");
         assertThat(moved.status()).as(moved.body()).isEqualTo(200);
         assertThat(moved.body()).contains("outbound federation and XMPP now go through edge-b");
-        // run at site-a, where the CMS master is: its events come from a site-a node
-        cluster.await("edge-route-changed from site-a", DETECT, () -> has(from, e -> type(e, "edge-route-changed")
-                && "edge-b".equals(e.path("to").asText())), () -> "no edge-route-changed yet");
+        // run at site-a, where the CMS master is: its events are in a site-a node's journal
+        cluster.await("edge-route-changed from site-a", DETECT, () -> cluster.events(List.of("a1", "a2", "a3")).stream()
+                .anyMatch(e -> e.path("wallMs").asLong() >= from && type(e, "edge-route-changed") && "edge-b".equals(e.path("to").asText())),
+                () -> "no edge-route-changed in a site-a node's events.jsonl yet");
         cluster.await("both sites' copies hold the federation route on edge-b", DETECT, () -> {
             JsonNode s = status("b2").path("siteServices");
             return "edge-b".equals(s.path("site-a").path("federationRoute").path("edge").asText())
