@@ -98,6 +98,22 @@ class ClusterNodeTest {
             Ping ping = new Ping("hello", 3, List.of("a-fe1", "a-fe2"));
             assertThat(serialization.findSerializerFor(ping)).isInstanceOf(JacksonCborSerializer.class);
             new SerializationTestKit(node.system()).verifySerialization(ping, true);
+            // what crosses JVMs with actor references inside: the merged event stream's lines and its repair, a site's
+            // copy of the CMS and the Edge routes
+            org.apache.pekko.actor.typed.ActorRef<Object> ref = node.system().systemActorOf(
+                    org.apache.pekko.actor.typed.javadsl.Behaviors.empty(), "serialization-probe",
+                    org.apache.pekko.actor.typed.Props.empty());
+            DeploymentEvents.Line line = new DeploymentEvents.Line("a1", 17L, 3L, "server-down", "{\"type\":\"server-down\"}", ref);
+            SerializationTestKit kit = new SerializationTestKit(node.system());
+            kit.verifySerialization(line, true);
+            kit.verifySerialization(new DeploymentEvents.Resend(1, 2, ref), true);
+            kit.verifySerialization(new DeploymentEvents.Resent("a1", 17L, List.of(line)), true);
+            io.poolpair.model.dr.CmsReplica.Snapshot snap = new io.poolpair.model.dr.CmsReplica.Snapshot(2, 5, "site-b",
+                    new io.poolpair.model.dr.SiteServices.State("pool-b", null, -1, "disaster (force)", java.util.Map.of("edge-a", "pool-b"),
+                            "edge-b"));
+            kit.verifySerialization(new io.poolpair.runtime.site.SiteServicesActor.Replicate(snap, "site-b", ref.unsafeUpcast()), true);
+            kit.verifySerialization(new io.poolpair.runtime.site.SiteServicesActor.Admin(
+                    io.poolpair.model.scenario.AdminVerb.FAILOVER_CMS, java.util.Map.of("force", "true"), true, ref.unsafeUpcast()), true);
             assertThat(serialization.serialize(new Local("no")).isFailure())
                     .as("Java serialization is off: a message without the marker cannot cross JVMs").isTrue();
 
