@@ -183,13 +183,10 @@ public final class NodeControlPlane extends AllDirectives {
             o.put("detail", "this site's copy did not answer within " + ASK.toSeconds() + " s (down, or cut off from this node)");
             return o;
         }
-        o.put("cmsPool", s.cmsPool());
+        o.setAll(StatusJson.site(new io.poolpair.runtime.status.SiteView(s.cmsPool(), s.edgeNextHops(), s.federationEdge(),
+                s.federationUp(), List.of())));
+        o.remove("siteLinks");   // a cluster's links are the network's, not the emulation's
         if (s.cmsTarget() != null) o.put("cmsFailoverTo", s.cmsTarget());
-        ObjectNode hops = o.putObject("edgeNextHops");
-        new java.util.TreeMap<>(s.edgeNextHops()).forEach(hops::put);
-        ObjectNode fed = o.putObject("federationRoute");
-        fed.put("edge", s.federationEdge());
-        fed.put("up", s.federationUp());
         o.put("epoch", s.epoch());
         o.put("version", s.version());
         o.put("replicated", s.replicated());

@@ -155,7 +155,7 @@ final class StatusJson {
         return o;
     }
 
-    private static ObjectNode site(SiteView s) {
+    static ObjectNode site(SiteView s) {
         ObjectNode o = JSON.createObjectNode();
         o.put("cmsPool", s.cmsPool());
         ObjectNode hops = o.putObject("edgeNextHops");

@@ -84,6 +84,19 @@ public final class CmsReplica {
         return to == null ? null : siteOf(to);
     }
 
+    /**
+     * Which site's copy runs {@code verb}: a configuration change ({@code set-edge-next-hop}, {@code move-federation-route})
+     * at the CMS master's site, {@code failover-cms} at its target's ({@code targetPool}, null: the standby), any other
+     * verb here. Null when no site can (the CMS pool has no backup pool: this copy refuses it).
+     */
+    public String writerSite(io.poolpair.model.scenario.AdminVerb verb, String targetPool) {
+        return switch (verb) {
+            case FAILOVER_CMS -> cmsFailoverSite(targetPool);
+            case SET_EDGE_NEXT_HOP, MOVE_FEDERATION_ROUTE -> masterSite();
+            default -> site;
+        };
+    }
+
     /** Whether this copy completes the running CMS failover (it runs at its target's site). */
     public boolean completesCmsHere() {
         String t = services.cmsTarget();

@@ -63,6 +63,10 @@ public final class PairHalf {
     /** The hosted users' operations refused since the last drain, by operation, and why. */
     private final java.util.Map<String, Integer> refused = new java.util.TreeMap<>();
     private final java.util.Map<String, String> reasons = new java.util.TreeMap<>();
+    /** Emulated time this half last heard from its partner (a ship, an acknowledgement, a hand-over). */
+    private long lastHeardMs;
+    /** The {@link #lastHeardMs} the automatic policy last acted on, or -1. */
+    private long autoFiredFor = -1;
 
     public PairHalf(String pool, String site, int users, String partner, String partnerSite, int partnerUsers, long flushIntervalMs) {
         this.pool = pool;
@@ -116,6 +120,26 @@ public final class PairHalf {
     /** This site's back end now holds the partner's snapshot taken at {@code asOfMs}. */
     public void received(long asOfMs) {
         receivedAsOfMs = Math.max(receivedAsOfMs, asOfMs);
+    }
+
+    // ------------------------------------------------------------------ the automatic policy
+
+    /** The partner was heard from at {@code nowMs} (emulated). */
+    public void heard(long nowMs) { lastHeardMs = Math.max(lastHeardMs, nowMs); }
+
+    /** Emulated ms since the partner was last heard from. */
+    public long silentForMs(long nowMs) { return nowMs - lastHeardMs; }
+
+    /**
+     * The automatic failover policy (off by default; SfB has none): whether to fail the partner over now, in disaster
+     * mode, because it has been silent for {@code afterMs}. Once per silence: the partner must be heard again before
+     * it is due again (a refused step is not retried). Never while this pool's own users are away or it already hosts
+     * the partner's.
+     */
+    public boolean autoFailoverDue(long nowMs, long afterMs) {
+        if (hostingPartner || !usersHere || silentForMs(nowMs) < afterMs || autoFiredFor == lastHeardMs) return false;
+        autoFiredFor = lastHeardMs;
+        return true;
     }
 
     // ------------------------------------------------------------------ failover and failback

@@ -212,6 +212,18 @@ public final class SiteServices {
     }
 
     /**
+     * The serving Edge pools whose next hop is {@code pool}: what must be re-pointed ({@code set-edge-next-hop}) before
+     * {@code pool} can be failed over (the automatic policy does it, to the pool's partner).
+     */
+    public List<String> edgesToRepoint(String pool) {
+        List<String> out = new ArrayList<>();
+        nextHop.forEach((edge, hop) -> {
+            if (pool.equals(hop) && poolUp.getOrDefault(edge, false)) out.add(edge);
+        });
+        return out;
+    }
+
+    /**
      * Where the remote users of a dead Edge or Director pool go (spec §6.2, §6.3): they re-query DNS SRV and
      * reach a pool of the same role in another site that is up (SRV priority: topology order). Null if none.
      */

@@ -110,4 +110,13 @@ class CmsReplicaTest {
         assertThat(x.newerThan(y)).isTrue();
         assertThat(y.newerThan(x)).isFalse();
     }
+
+    @Test
+    void eachVerbRunsAtTheSiteThatWritesIt() {
+        CmsReplica b = copy("site-b");
+        assertThat(b.writerSite(io.poolpair.model.scenario.AdminVerb.SET_EDGE_NEXT_HOP, "pool-b")).isEqualTo("site-a");
+        assertThat(b.writerSite(io.poolpair.model.scenario.AdminVerb.MOVE_FEDERATION_ROUTE, null)).isEqualTo("site-a");
+        assertThat(b.writerSite(io.poolpair.model.scenario.AdminVerb.FAILOVER_CMS, null)).isEqualTo("site-b");
+        assertThat(b.writerSite(io.poolpair.model.scenario.AdminVerb.FAILOVER_POOL, "pool-a")).isEqualTo("site-b");
+    }
 }

@@ -122,4 +122,18 @@ class PairHalfTest {
         assertThat(r.refused()).isTrue();
         assertThat(r.events()).singleElement().satisfies(e -> assertThat(e.type()).isEqualTo("admin-verb-refused"));
     }
+
+    @Test
+    void theAutomaticPolicyActsOncePerSilenceOfThePartner() {
+        PairHalf h = b();
+        h.heard(0);
+        assertThat(h.autoFailoverDue(200_000, 300_000)).isFalse();
+        assertThat(h.autoFailoverDue(300_000, 300_000)).isTrue();
+        assertThat(h.autoFailoverDue(400_000, 300_000)).as("once per silence").isFalse();
+        h.heard(500_000);
+        assertThat(h.autoFailoverDue(900_000, 300_000)).as("a new silence").isTrue();
+        h.failedOver(false, t(900_000));
+        h.heard(950_000);
+        assertThat(h.autoFailoverDue(2_000_000, 300_000)).as("already hosting the partner").isFalse();
+    }
 }

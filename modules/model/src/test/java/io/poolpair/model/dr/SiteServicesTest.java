@@ -259,4 +259,15 @@ class SiteServicesTest {
         assertThat(s.federationEdge()).isEqualTo("edge-a");
         assertThat(s.federationUp()).isFalse();
     }
+
+    @Test
+    void theEdgesToRepointBeforeAFailoverAreTheServingOnesThatForwardToThePool() {
+        SiteServices s = running();
+        assertThat(s.edgesToRepoint("pool-b")).containsExactly("edge-b");
+        s.poolServing("edge-b", false, at(1_000));
+        assertThat(s.edgesToRepoint("pool-b")).isEmpty();
+        s.setEdgeNextHop("edge-a", "pool-b", at(2_000));
+        assertThat(s.edgesToRepoint("pool-b")).containsExactly("edge-a");
+        assertThat(s.edgesToRepoint("pool-a")).isEmpty();
+    }
 }

@@ -332,10 +332,8 @@ public final class DeploymentGuardian extends AbstractBehavior<DeploymentGuardia
     private void autoFailoverPool(String pool) {
         PoolSpec spec = topology.pool(pool).orElseThrow();
         ActorRef<Reply> ignore = getContext().getSystem().ignoreRef();
-        for (PoolSpec e : topology.poolsOf(Role.EDGE)) {
-            if (pool.equals(site.nextHopOf(e.name())) && serving.getOrDefault(e.name(), false)) {
-                onAdmin(new Admin(AdminVerb.SET_EDGE_NEXT_HOP, Map.of("edge", e.name(), "pool", spec.backupPool()), ignore));
-            }
+        for (String edge : site.edgesToRepoint(pool)) {
+            onAdmin(new Admin(AdminVerb.SET_EDGE_NEXT_HOP, Map.of("edge", edge, "pool", spec.backupPool()), ignore));
         }
         onAdmin(new Admin(AdminVerb.FAILOVER_POOL, Map.of("pool", pool, "disaster", "true"), ignore));
     }

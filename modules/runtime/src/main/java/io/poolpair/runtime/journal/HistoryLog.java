@@ -100,6 +100,15 @@ public final class HistoryLog implements AutoCloseable {
     /** Stops calling {@code tap}. */
     public void untap(Consumer<HistoryRecord> tap) { taps.remove(tap); }
 
+    /**
+     * Records one step of an admin verb run by an actor that answers later: its invoke, then its ok or fail (with the
+     * outcome or the reason), at {@code at}; on disk at once (a node may die a moment later).
+     */
+    public void admin(Type type, String verb, String target, String detail, Time at) {
+        record(new Nemesis(type, Nemesis.Category.ADMIN, verb, target, detail, at.emulatedMs(), at.wallMs()));
+        flush();
+    }
+
     /** Records an action on the deployment: invoke, then ok or fail with the answer. */
     public <T> T nemesis(Nemesis.Category category, String f, String target, Supplier<Time> clock,
                          Supplier<T> action, java.util.function.Function<T, Boolean> ok,

@@ -208,11 +208,7 @@ public final class SiteServicesActor extends AbstractBehavior<SiteServicesActor.
     // ------------------------------------------------------------------ admin verbs
 
     private Behavior<Command> onAdmin(Admin a) {
-        String runsAt = switch (a.verb()) {
-            case FAILOVER_CMS -> replica.cmsFailoverSite(a.args().get("pool"));
-            case SET_EDGE_NEXT_HOP, MOVE_FEDERATION_ROUTE -> replica.masterSite();
-            default -> site;
-        };
+        String runsAt = replica.writerSite(a.verb(), a.args().get("pool"));
         if (runsAt == null || runsAt.equals(site) || !peers.containsKey(runsAt)) {
             whenFresh(() -> run(a));
             return this;
@@ -312,15 +308,11 @@ public final class SiteServicesActor extends AbstractBehavior<SiteServicesActor.
     /** The automatic policy's second step: every serving Edge pool that forwards to {@code pool} goes to its partner. */
     private void repointEdges(String pool, ActorRef<Reply> replyTo) {
         String to = topology.pool(pool).map(PoolSpec::backupPool).orElse(null);
-        List<String> edges = new ArrayList<>();
-        for (PoolSpec e : topology.poolsOf(Role.EDGE)) {
-            if (to != null && pool.equals(replica.services().nextHopOf(e.name())) && replica.services().serving(e.name())) {
-                edges.add(e.name());
-                Admin a = new Admin(AdminVerb.SET_EDGE_NEXT_HOP, Map.of("edge", e.name(), "pool", to), false,
-                        getContext().getSystem().ignoreRef());
-                if (site.equals(replica.masterSite())) run(a);
-                else onAdmin(a);
-            }
+        List<String> edges = to == null ? List.of() : replica.services().edgesToRepoint(pool);
+        for (String edge : edges) {
+            Admin a = new Admin(AdminVerb.SET_EDGE_NEXT_HOP, Map.of("edge", edge, "pool", to), false, getContext().getSystem().ignoreRef());
+            if (site.equals(replica.masterSite())) run(a);
+            else onAdmin(a);
         }
         replyTo.tell(Reply.ok(edges.isEmpty() ? "no Edge pool to re-point" : "re-pointed " + edges + " to " + to));
     }
@@ -333,13 +325,12 @@ public final class SiteServicesActor extends AbstractBehavior<SiteServicesActor.
 
     /** The verb's outcome, once {@link #started} was published. */
     private void done(Admin a, AdminResult r) {
+        bus.publishAll(r.events());
         if (r.refused()) {
-            bus.publishAll(r.events());
             history(HistoryRecord.Type.FAIL, a, r.message());
             a.replyTo().tell(Reply.refused(r.message()));
             return;
         }
-        bus.publishAll(r.events());
         Where w = r.events().isEmpty() ? where(a) : r.events().get(0).where();
         bus.publish(new AdminVerbFinished(clock.now(), w, a.verb().label(), r.message()));
         history(HistoryRecord.Type.OK, a, r.message());
@@ -362,15 +353,11 @@ public final class SiteServicesActor extends AbstractBehavior<SiteServicesActor.
     private void started(Admin a) {
         Time now = clock.now();
         bus.publish(new AdminVerbStarted(now, where(a), a.verb().label(), args(a)));
-        bus.historyLog().record(new HistoryRecord.Nemesis(HistoryRecord.Type.INVOKE, HistoryRecord.Nemesis.Category.ADMIN,
-                a.verb().label(), "{" + args(a).replace(' ', ',') + "}", null, now.emulatedMs(), now.wallMs()));
+        bus.historyLog().admin(HistoryRecord.Type.INVOKE, a.verb().label(), "{" + args(a).replace(' ', ',') + "}", null, now);
     }
 
     private void history(HistoryRecord.Type type, Admin a, String detail) {
-        Time now = clock.now();
-        bus.historyLog().record(new HistoryRecord.Nemesis(type, HistoryRecord.Nemesis.Category.ADMIN, a.verb().label(),
-                "{" + args(a).replace(' ', ',') + "}", detail, now.emulatedMs(), now.wallMs()));
-        bus.historyLog().flush();
+        bus.historyLog().admin(type, a.verb().label(), "{" + args(a).replace(' ', ',') + "}", detail, clock.now());
     }
 
     private static String args(Admin a) {
@@ -398,11 +385,12 @@ public final class SiteServicesActor extends AbstractBehavior<SiteServicesActor.
     /** Another site's snapshot (sent, or answered to ours): taken when newer, and it tells what that site holds. */
     private void onPeerSnapshot(CmsReplica.Snapshot theirs, String from) {
         boolean wasCompleting = replica.completesCmsHere();
-        List<FailoverEvent> ev = replica.receive(theirs, clock.now());
-        bus.publishAll(ev);
+        CmsReplica.Snapshot before = replica.snapshot();
+        bus.publishAll(replica.receive(theirs, clock.now()));
         replica.acknowledged(theirs);
         if (from != null) peerHolds.merge(from, theirs, (old, nu) -> nu.newerThan(old) ? nu : old);
-        if (replica.snapshot().equals(theirs)) {
+        if (!replica.snapshot().equals(before)) {
+            // taken: kept for the next incarnation, and the CMS failover it carries completes here if it targets this site
             save();
             if (!wasCompleting) scheduleCms();
         }

@@ -141,8 +141,8 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
     /** This pool's state for the partner half that asked ({@link IsRunning}). */
     record AnswerRunning(ActorRef<Running> replyTo, boolean running) implements Command {}
 
-    /** sync-conference-content: whether both pools run (null until both answered). */
-    record ContentSync(AfterFailover verb, Boolean here, Boolean there) implements Command {}
+    /** sync-conference-content: whether this pool runs, then whether the home pool does ({@code there} null: not asked yet). */
+    record ContentSync(AfterFailover verb, boolean here, Boolean there) implements Command {}
 
     /** The roles a previous incarnation kept in the site's back end (a half only). */
     record RolesKept(StoreAccess.KeptState kept) implements Command {}
@@ -183,9 +183,6 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
     private final Map<Long, List<Long>> inFlight = new TreeMap<>();
     private long syncStartedMs = -1;
     private boolean syncReading;
-    private long lastHeardMs;
-    /** The {@link #lastHeardMs} the automatic policy last acted on (-1: never). */
-    private long autoFiredFor = -1;
     /** A ship received, waiting for this site's back end before it is acknowledged. */
     private record Receiving(ActorRef<Command> replyTo, long sync, long asOfMs) {}
 
@@ -250,11 +247,11 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
         this.answers = ctx.messageAdapter(PoolProtocol.OpsDone.class, Answered::new);
         this.half = partnerSpec == null ? null : new PairHalf(pool.name(), pool.site(), pool.users(), partnerSpec.name(),
                 partnerSpec.site(), partnerSpec.users(), settings.backendFlushIntervalMs());
-        this.lastHeardMs = clock.now().emulatedMs();
         if (half == null) {
             startUsers(pool);
         } else {
             // a half that starts again on another node takes back its predecessor's roles from the site's back end
+            half.heard(clock.now().emulatedMs());
             restoring = true;
             getContext().spawnAnonymous(StoreAccess.getState(site, "pair-" + pool.name(), Duration.ofSeconds(3),
                     getContext().messageAdapter(StoreAccess.KeptState.class, RolesKept::new)));
@@ -296,8 +293,7 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
                 .onMessage(AfterFailover.class, this::onAfterFailover)
                 .onMessage(ContentSync.class, this::onContentSync)
                 .onMessage(IsRunning.class, m -> {
-                    getContext().ask(PoolView.class, supervisor, Duration.ofSeconds(3), PoolProtocol.GetStatus::new,
-                            (v, ex) -> new AnswerRunning(m.replyTo(), v != null && "running".equals(v.state())));
+                    askRunning(running -> new AnswerRunning(m.replyTo(), running));
                     return this;
                 })
                 .onMessage(AnswerRunning.class, m -> {
@@ -489,7 +485,7 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
     }
 
     private Behavior<Command> onShip(Ship s) {
-        lastHeardMs = clock.now().emulatedMs();
+        half.heard(clock.now().emulatedMs());
         if (s.writes().isEmpty()) {
             half.received(s.asOfMs());
             s.replyTo().tell(new ShipAck(s.sync(), s.asOfMs()));
@@ -531,7 +527,7 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
 
     private Behavior<Command> onShipAck(ShipAck a) {
         Time now = clock.now();
-        lastHeardMs = now.emulatedMs();
+        half.heard(now.emulatedMs());
         for (var it = inFlight.entrySet().iterator(); it.hasNext(); ) {
             var e = it.next();
             if (e.getKey() > a.sync()) break;
@@ -543,20 +539,16 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
     }
 
     private void autoFailoverIfDue(Time now) {
-        if (!settings.dr().autoFailover() || half.hostingPartner() || busy != null || !half.usersHere()) return;
-        if (now.emulatedMs() - lastHeardMs < settings.dr().autoFailoverAfterMs()) return;
-        // once per outage: the partner must be heard again before the policy acts again (a refused step is not retried)
-        if (autoFiredFor == lastHeardMs) return;
-        autoFiredFor = lastHeardMs;
-        String why = "automatic policy: nothing heard from " + half.partner() + " for " + (now.emulatedMs() - lastHeardMs) / 1000 + " s";
+        if (!settings.dr().autoFailover() || busy != null) return;
+        if (!half.autoFailoverDue(now.emulatedMs(), settings.dr().autoFailoverAfterMs())) return;
+        String why = "automatic policy: nothing heard from " + half.partner() + " for " + half.silentForMs(now.emulatedMs()) / 1000 + " s";
         ActorRef<Reply> ignore = getContext().getSystem().ignoreRef();
         if (siteServices == null) {
             getContext().getSelf().tell(new Failover(half.partner(), true, ignore));
             return;
         }
         // as in one JVM: the CMS first (if the partner hosts it), then the Edge next hops, then the users
-        bus.publish(new FailoverEvent.RunMarker(now, Where.pool(half.partner().equals(partnerSpec.name()) ? partnerSpec.site() : site,
-                half.partner()), "auto-failover", why + ": the CMS and Edge next hops first, then failover-pool " + half.partner()
+        bus.publish(new FailoverEvent.RunMarker(now, Where.pool(partnerSpec.site(), partnerSpec.name()), "auto-failover", why + ": the CMS and Edge next hops first, then failover-pool " + half.partner()
                 + " in disaster mode"));
         String home = half.partner();
         getContext().ask(Reply.class, siteServices, Duration.ofMillis(clock.toWallMs(settings.dr().cmsFailoverMs())).plusSeconds(20),
@@ -618,8 +610,13 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
     }
 
     private void askLocalState() {
+        askRunning(LocalState::new);
+    }
+
+    /** Asks this pool's supervisor whether the pool runs (no answer in time: it does not). */
+    private void askRunning(java.util.function.Function<Boolean, Command> answer) {
         getContext().ask(PoolView.class, supervisor, Duration.ofSeconds(3), PoolProtocol.GetStatus::new,
-                (v, ex) -> new LocalState(v != null && "running".equals(v.state())));
+                (v, ex) -> answer.apply(v != null && "running".equals(v.state())));
     }
 
     // ------------------------------------------------------------------ after a failover: LIS, Response Groups, content
@@ -630,7 +627,7 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
         String verb = a.verb().label();
         bus.publish(new FailoverEvent.AdminVerbStarted(now, Where.pool(partnerSpec == null ? site : partnerSpec.site(), a.home()), verb,
                 "pool=" + a.home()));
-        quickAdmin(HistoryRecord.Type.INVOKE, verb, args, null);
+        history.admin(HistoryRecord.Type.INVOKE, verb, args, null, now);
         if (half == null) {
             return afterFailoverDone(a, AdminResult.refused(new FailoverEvent.AdminVerbRefused(now, Where.pool(site, pool.name()), verb,
                     pool.name() + " has no partner pool")));
@@ -638,52 +635,37 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
         switch (a.verb()) {
             case RESTORE_LIS -> afterFailoverDone(a, half.restoreLis(a.home(), now));
             case IMPORT_RESPONSE_GROUPS -> afterFailoverDone(a, half.importResponseGroups(a.home(), now));
-            case SYNC_CONFERENCE_CONTENT -> {
-                getContext().ask(PoolView.class, supervisor, Duration.ofSeconds(3), PoolProtocol.GetStatus::new,
-                        (v, ex) -> new ContentSync(a, v != null && "running".equals(v.state()), null));
-                getContext().ask(Running.class, partner, PEER_TIMEOUT, r -> new IsRunning(r.unsafeUpcast()),
-                        (r, ex) -> new ContentSync(a, null, r != null && r.running()));
-            }
+            // this pool first, then the home pool's half: both must run
+            case SYNC_CONFERENCE_CONTENT -> askRunning(here -> new ContentSync(a, here, null));
             default -> afterFailoverDone(a, AdminResult.refused(new FailoverEvent.AdminVerbRefused(now, Where.pool(site, pool.name()),
                     verb, verb + " is not run by a pool pair's half")));
         }
         return this;
     }
 
-    private final Map<AfterFailover, Boolean[]> contentSyncs = new java.util.HashMap<>();
-
     private Behavior<Command> onContentSync(ContentSync c) {
-        Boolean[] both = contentSyncs.computeIfAbsent(c.verb(), k -> new Boolean[2]);
-        if (c.here() != null) both[0] = c.here();
-        if (c.there() != null) both[1] = c.there();
-        if (both[0] == null || both[1] == null) return this;
-        contentSyncs.remove(c.verb());
-        Time now = clock.now();
-        AdminResult r = half.syncConferenceContent(c.verb().home(), both[0] && both[1], now);
-        if (!r.refused()) saveRoles();
-        return afterFailoverDone(c.verb(), r);
+        if (c.here() && c.there() == null) {
+            getContext().ask(Running.class, partner, PEER_TIMEOUT, r -> new IsRunning(r.unsafeUpcast()),
+                    (r, ex) -> new ContentSync(c.verb(), true, r != null && r.running()));
+            return this;
+        }
+        boolean both = c.here() && Boolean.TRUE.equals(c.there());
+        return afterFailoverDone(c.verb(), half.syncConferenceContent(c.verb().home(), both, clock.now()));
     }
 
     private Behavior<Command> afterFailoverDone(AfterFailover a, AdminResult r) {
         Time now = clock.now();
         bus.publishAll(r.events());
         if (r.refused()) {
-            quickAdmin(HistoryRecord.Type.FAIL, a.verb().label(), "{pool=" + a.home() + "}", r.message());
+            history.admin(HistoryRecord.Type.FAIL, a.verb().label(), "{pool=" + a.home() + "}", r.message(), now);
             a.replyTo().tell(Reply.refused(r.message()));
             return this;
         }
         saveRoles();
         bus.publish(new FailoverEvent.AdminVerbFinished(now, Where.pool(site, pool.name()), a.verb().label(), r.message()));
-        quickAdmin(HistoryRecord.Type.OK, a.verb().label(), "{pool=" + a.home() + "}", r.message());
+        history.admin(HistoryRecord.Type.OK, a.verb().label(), "{pool=" + a.home() + "}", r.message(), now);
         a.replyTo().tell(Reply.ok(r.message()));
         return this;
-    }
-
-    private void quickAdmin(HistoryRecord.Type type, String verb, String args, String detail) {
-        Time now = clock.now();
-        history.record(new HistoryRecord.Nemesis(type, HistoryRecord.Nemesis.Category.ADMIN, verb, args, detail,
-                now.emulatedMs(), now.wallMs()));
-        history.flush();
     }
 
     private Behavior<Command> onLocalState(LocalState s) {
@@ -700,7 +682,7 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
     }
 
     private Behavior<Command> onHandover(Handover h) {
-        lastHeardMs = clock.now().emulatedMs();
+        half.heard(clock.now().emulatedMs());
         if (!half.usersHere()) {
             h.replyTo().tell(new HandedOver(List.of()));
             return this;
@@ -715,7 +697,7 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
     }
 
     private Behavior<Command> onHandedOver(HandedOver h) {
-        lastHeardMs = clock.now().emulatedMs();
+        half.heard(clock.now().emulatedMs());
         if (!"failover".equals(busy)) {
             // late, after a disaster failover went ahead: keep what it sent anyway
             if (!h.writes().isEmpty()) getContext().spawnAnonymous(StoreAccess.write(site, h.writes(), storeQuorum, nextWriteId++,
@@ -760,7 +742,7 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
     }
 
     private Behavior<Command> onTakeBack(TakeBack t) {
-        lastHeardMs = clock.now().emulatedMs();
+        half.heard(clock.now().emulatedMs());
         takeBackFrom = t.replyTo();
         takeBackWrite = nextWriteId++;
         getContext().spawnAnonymous(StoreAccess.write(site, t.writes(), storeQuorum, takeBackWrite, STORE_TIMEOUT,
@@ -808,10 +790,7 @@ public final class PoolUsers extends AbstractBehavior<PoolUsers.Command> {
 
     /** The admin's verb in the history, as one JVM records it (the outage checker times procedures from it). */
     private void admin(HistoryRecord.Type type, String detail) {
-        Time now = clock.now();
-        history.record(new HistoryRecord.Nemesis(type, HistoryRecord.Nemesis.Category.ADMIN, adminVerb, adminArgs, detail,
-                now.emulatedMs(), now.wallMs()));
-        history.flush();
+        history.admin(type, adminVerb, adminArgs, detail, clock.now());
         if (type != HistoryRecord.Type.INVOKE) adminVerb = null;
     }
 
