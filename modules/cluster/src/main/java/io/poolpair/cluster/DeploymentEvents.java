@@ -28,8 +28,9 @@ import java.util.function.Consumer;
  * {@code wallMs}). The topic delivers at most once: each node numbers what it publishes, and a node that receives an
  * event after a gap asks the origin for the missing ones ({@link Resequencer}) before it keeps it; if they do not come
  * within {@link #REPAIR} (the origin died, or no longer has them) the gap is skipped and logged. An event published
- * before the receptionist told a node's topic about another node is not seen there: a node that joins late sees the
- * others' events from then on (every node's {@code events.jsonl} stays complete). Indexes count from 0 on each node, in
+ * before the receptionist told the publisher about a node's topic reaches that node late: the first event it hears from
+ * a node makes it ask for everything that node published since this node's bridge started (every node's
+ * {@code events.jsonl} stays complete). Indexes count from 0 on each node, in
  * its arrival order; only the last {@link #KEPT} are kept in memory.
  */
 public final class DeploymentEvents {
@@ -43,11 +44,11 @@ public final class DeploymentEvents {
      * One event crossing JVMs: the node that published it, its type, and its {@code events.jsonl} line (the model's
      * events stay free of codecs: the line is the wire form).
      */
-    public record Line(String node, long incarnation, long seq, String type, String json, ActorRef<Object> origin)
+    public record Line(String node, long incarnation, long seq, long wallMs, String type, String json, ActorRef<Object> origin)
             implements CborSerializable {}
 
-    /** Asks the origin's bridge for its events {@code from}..{@code to} again. */
-    record Resend(long from, long to, ActorRef<Object> replyTo) implements CborSerializable {}
+    /** Asks the origin's bridge for its events {@code from}..{@code to} again, those published at or after {@code sinceWallMs}. */
+    record Resend(long from, long to, long sinceWallMs, ActorRef<Object> replyTo) implements CborSerializable {}
 
     /** The events asked for, those the origin still keeps. */
     record Resent(String node, long incarnation, List<Line> lines) implements CborSerializable {
@@ -94,7 +95,7 @@ public final class DeploymentEvents {
             Resequencer<Line> order = new Resequencer<>();
             return Behaviors.receiveMessage(msg -> {
                 if (msg instanceof FailoverEvent e) {
-                    Line l = new Line(node, incarnation, seq[0]++, e.type(), EventJson.toLine(e), ctx.getSelf());
+                    Line l = new Line(node, incarnation, seq[0]++, e.time().wallMs(), e.type(), EventJson.toLine(e), ctx.getSelf());
                     own.addLast(l);
                     if (own.size() > KEPT) own.removeFirst();
                     topic.tell(Topic.publish(l));
@@ -103,12 +104,16 @@ public final class DeploymentEvents {
                     Resequencer.Step<Line> step = order.arrived(o, l.seq(), l);
                     step.ready().forEach(d::append);
                     if (step.gap() != null) {
-                        l.origin().tell(new Resend(step.gap().from(), step.gap().to(), ctx.getSelf()));
+                        // a backfill asks for what the origin published since this node's bridge started
+                        l.origin().tell(new Resend(step.gap().from(), step.gap().to(), step.gap().backfill() ? incarnation : 0,
+                                ctx.getSelf()));
                         timers.startSingleTimer(o, new GiveUp(o), REPAIR);
                     }
                 } else if (msg instanceof Resend r) {
                     List<Line> lines = new ArrayList<>();
-                    for (Line l : own) if (l.seq() >= r.from() && l.seq() <= r.to()) lines.add(l);
+                    for (Line l : own) {
+                        if (l.seq() >= r.from() && l.seq() <= r.to() && l.wallMs() >= r.sinceWallMs()) lines.add(l);
+                    }
                     r.replyTo().tell(new Resent(node, incarnation, lines));
                 } else if (msg instanceof Resent r) {
                     Resequencer.Origin o = new Resequencer.Origin(r.node(), r.incarnation());

@@ -12,7 +12,10 @@ import java.util.TreeMap;
  * a node changes). Every node numbers the events it publishes ({@code seq}, from 0 for each incarnation of the node);
  * here, per origin, an event in order is handed on at once, one after a gap waits while the missing ones are asked of
  * their origin ({@link Gap}), and the wait ends either when they come or when the caller gives up (then the gap is
- * skipped and reported). Not thread-safe: one actor owns it.
+ * skipped and reported). The first event heard from an origin (other than its very first) is held too, while the
+ * origin is asked for what it published since this node started ({@link Gap#backfill}): the topic reaches a node only
+ * once the receptionist told the publisher about it, and what it published before that would otherwise be missing.
+ * Not thread-safe: one actor owns it.
  *
  * @param <L> the event line type
  */
@@ -21,34 +24,42 @@ final class Resequencer<L> {
     /** An origin: a node, in one incarnation. */
     record Origin(String node, long incarnation) {}
 
-    /** Events {@code from}..{@code to} (inclusive) of {@code origin} are missing. */
-    record Gap(Origin origin, long from, long to) {}
+    /**
+     * Events {@code from}..{@code to} (inclusive) of {@code origin} are missing; {@code backfill}: the first ones heard
+     * of it, ask only for those published since this node started.
+     */
+    record Gap(Origin origin, long from, long to, boolean backfill) {}
 
     /** What an arrival gives: lines to hand on, in order, and a gap to ask for (or null). */
     record Step<L>(List<L> ready, Gap gap) {}
 
     private static final class Stream<L> {
-        long expected = -1;
+        /** Whether the first event to hand on is known (the origin's first, or what a backfill brought). */
+        boolean started;
+        long expected;
         final TreeMap<Long, L> waiting = new TreeMap<>();
         boolean asking;
     }
 
     private final Map<Origin, Stream<L>> streams = new HashMap<>();
 
-    /**
-     * An event {@code seq} of {@code origin} arrived. The first event heard from an origin starts its stream (what it
-     * published before this node heard from it is not asked for).
-     */
+    /** An event {@code seq} of {@code origin} arrived. */
     Step<L> arrived(Origin origin, long seq, L line) {
         Stream<L> s = streams.computeIfAbsent(origin, o -> new Stream<>());
-        if (s.expected < 0) s.expected = seq;
+        if (!s.started && seq == 0) s.started = true;   // the origin's first event: nothing before it
+        if (!s.started) {
+            s.waiting.putIfAbsent(seq, line);
+            if (s.asking) return new Step<>(List.of(), null);
+            s.asking = true;
+            return new Step<>(List.of(), new Gap(origin, 0, seq - 1, true));
+        }
         if (seq < s.expected || s.waiting.containsKey(seq)) return new Step<>(List.of(), null);
         s.waiting.put(seq, line);
         List<L> ready = drain(s);
         Gap gap = null;
         if (!s.waiting.isEmpty() && !s.asking) {
             s.asking = true;
-            gap = new Gap(origin, s.expected, s.waiting.firstKey() - 1);
+            gap = new Gap(origin, s.expected, s.waiting.firstKey() - 1, false);
         }
         return new Step<>(ready, gap);
     }
@@ -57,6 +68,11 @@ final class Resequencer<L> {
     List<L> resent(Origin origin, Map<Long, L> lines) {
         Stream<L> s = streams.get(origin);
         if (s == null) return List.of();
+        if (!s.started) {
+            // a backfill: the stream starts at the oldest event it brought, or at the first one heard
+            s.started = true;
+            s.expected = lines.keySet().stream().min(Long::compare).orElse(s.waiting.firstKey());
+        }
         lines.forEach((seq, l) -> {
             if (seq >= s.expected) s.waiting.putIfAbsent(seq, l);
         });
@@ -71,7 +87,8 @@ final class Resequencer<L> {
     Map.Entry<List<L>, Long> giveUp(Origin origin) {
         Stream<L> s = streams.get(origin);
         if (s == null || s.waiting.isEmpty()) return Map.entry(List.of(), 0L);
-        long skipped = s.waiting.firstKey() - s.expected;
+        long skipped = s.started ? s.waiting.firstKey() - s.expected : 0;   // a backfill that did not come loses nothing owed
+        s.started = true;
         s.expected = s.waiting.firstKey();
         s.asking = false;
         return Map.entry(drain(s), skipped);

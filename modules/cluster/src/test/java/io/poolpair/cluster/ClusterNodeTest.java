@@ -103,10 +103,10 @@ class ClusterNodeTest {
             org.apache.pekko.actor.typed.ActorRef<Object> ref = node.system().systemActorOf(
                     org.apache.pekko.actor.typed.javadsl.Behaviors.empty(), "serialization-probe",
                     org.apache.pekko.actor.typed.Props.empty());
-            DeploymentEvents.Line line = new DeploymentEvents.Line("a1", 17L, 3L, "server-down", "{\"type\":\"server-down\"}", ref);
+            DeploymentEvents.Line line = new DeploymentEvents.Line("a1", 17L, 3L, 1_000L, "server-down", "{\"type\":\"server-down\"}", ref);
             SerializationTestKit kit = new SerializationTestKit(node.system());
             kit.verifySerialization(line, true);
-            kit.verifySerialization(new DeploymentEvents.Resend(1, 2, ref), true);
+            kit.verifySerialization(new DeploymentEvents.Resend(1, 2, 0, ref), true);
             kit.verifySerialization(new DeploymentEvents.Resent("a1", 17L, List.of(line)), true);
             io.poolpair.model.dr.CmsReplica.Snapshot snap = new io.poolpair.model.dr.CmsReplica.Snapshot(2, 5, "site-b",
                     new io.poolpair.model.dr.SiteServices.State("pool-b", null, -1, "disaster (force)", java.util.Map.of("edge-a", "pool-b"),
